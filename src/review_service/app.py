@@ -1,0 +1,89 @@
+"""The ASGI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import Depends, FastAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
+
+from review_service import __version__
+from review_service.calendar.router import router as calendar_router
+from review_service.clock import Clock, SystemClock
+from review_service.database import create_database_engine, create_session_factory
+from review_service.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers
+from review_service.query_parameters import reject_unknown_query_parameters
+from review_service.scheduler.runner import SchedulerRunner
+from review_service.settings import Settings, get_settings
+
+
+class Health(BaseModel):
+    """Liveness answer."""
+
+    status: str
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    run_scheduler: bool | None = None,
+) -> FastAPI:
+    """Build the app; with `run_scheduler` the scheduler runs inside the API process."""
+    settings = settings or get_settings()
+    engine = create_database_engine(settings)
+    with_scheduler = settings.scheduler_enabled if run_scheduler is None else run_scheduler
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runner = SchedulerRunner(settings, app.state.session_factory, app.state.clock)
+        if with_scheduler:
+            runner.start()
+        try:
+            yield
+        finally:
+            if with_scheduler:
+                runner.shutdown()
+            engine.dispose()
+
+    app = FastAPI(
+        title="review-service",
+        version=__version__,
+        summary="The statutory clock for children's reviews in English local authorities.",
+        lifespan=lifespan,
+        dependencies=[Depends(reject_unknown_query_parameters)],
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = create_session_factory(engine)
+    app.state.clock = clock or SystemClock()
+    install_problem_handlers(app)
+
+    @app.get("/health", response_model=Health, tags=["health"])
+    def health() -> Health:
+        """Liveness: 200 while the process serves requests. Needs no token."""
+        return Health(status="ok")
+
+    app.include_router(calendar_router)
+    app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def build_openapi(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, with error responses declared as `application/problem+json`."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title, version=app.version, summary=app.summary, routes=app.routes
+    )
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            for code, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if code[0] in "45" and "application/json" in content:
+                    content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+    app.openapi_schema = schema
+    return schema

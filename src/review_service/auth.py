@@ -1,0 +1,61 @@
+"""Bearer tokens and scopes (API.md "Conventions")."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+
+TOKEN_PREFIX = "rs_"  # noqa: S105 - a marker that makes leaked tokens greppable, not a secret
+
+
+class Scope(StrEnum):
+    """What a token may do."""
+
+    ADMIN = "admin"
+    WRITE = "write"
+    READ = "read"
+    EVENTS = "events"
+    WEBHOOKS = "webhooks"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The caller behind a valid token."""
+
+    token_name: str
+    scopes: frozenset[Scope]
+    local_authority: str | None
+
+    def has(self, scope: Scope) -> bool:
+        """True when the token grants `scope`: admin grants all, write grants read."""
+        if Scope.ADMIN in self.scopes or scope in self.scopes:
+            return True
+        return scope is Scope.READ and Scope.WRITE in self.scopes
+
+    def can_see(self, local_authority: str) -> bool:
+        """True when the token may see a resource of `local_authority`."""
+        return self.local_authority is None or self.local_authority == local_authority
+
+
+def generate_token() -> str:
+    """A new random token: 256 bits of entropy, shown once."""
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    """The stored form of a token. Tokens are random, so a fast hash cannot be brute-forced."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def parse_scopes(text: str) -> frozenset[Scope]:
+    """Scopes from `a,b,c`; raises ValueError on an unknown one."""
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    if not names:
+        raise ValueError("at least one scope is needed")
+    try:
+        return frozenset(Scope(name) for name in names)
+    except ValueError as exc:
+        allowed = ", ".join(scope.value for scope in Scope)
+        raise ValueError(f"unknown scope in {text!r}; allowed: {allowed}") from exc

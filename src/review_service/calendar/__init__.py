@@ -1,0 +1,1 @@
+"""Calendar feature: working-day arithmetic and operator-declared non-working days."""

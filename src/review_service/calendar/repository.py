@@ -1,0 +1,40 @@
+"""Queries on operator-declared non-working days."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from review_service.domain.regions import Region
+from review_service.models import NonWorkingDay
+
+
+def declared_days(session: Session, region: Region) -> list[tuple[date, str]]:
+    """(day, name) of every declared non-working day of `region`."""
+    rows = session.execute(
+        select(NonWorkingDay.day, NonWorkingDay.name).where(NonWorkingDay.region == region.value)
+    )
+    return [(day, name) for day, name in rows]
+
+
+def list_declared(session: Session, region: Region | None) -> list[NonWorkingDay]:
+    """Declared days, optionally of one region, by date."""
+    query = select(NonWorkingDay).order_by(NonWorkingDay.day, NonWorkingDay.region)
+    if region is not None:
+        query = query.where(NonWorkingDay.region == region.value)
+    return list(session.scalars(query))
+
+
+def find_declared(session: Session, region: Region, day: date) -> NonWorkingDay | None:
+    """The declaration of `day` in `region`, if any."""
+    return session.scalar(
+        select(NonWorkingDay).where(NonWorkingDay.region == region.value, NonWorkingDay.day == day)
+    )
+
+
+def get_declared(session: Session, declared_id: uuid.UUID) -> NonWorkingDay | None:
+    """A declaration by id."""
+    return session.get(NonWorkingDay, declared_id)

@@ -1,0 +1,129 @@
+"""HTTP edge of the calendar: parse, authorise, call one service function, answer."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from review_service.calendar import service
+from review_service.calendar.schemas import (
+    BankHolidayItem,
+    BankHolidayList,
+    NonWorkingDayCreate,
+    NonWorkingDayList,
+    NonWorkingDayOut,
+    WorkingDaysAdded,
+    WorkingDaysBetween,
+)
+from review_service.dependencies import AdminPrincipal, NowDep, ReadPrincipal, SessionDep
+from review_service.domain.regions import DEFAULT_REGION, Region
+from review_service.domain.working_days import FIRST_SUPPORTED, LAST_SUPPORTED
+from review_service.models import NonWorkingDay
+from review_service.problems import problem_responses
+
+router = APIRouter(prefix="/v1/calendar", tags=["calendar"])
+
+# Beyond this many working days a result would leave the supported range anyway.
+MAX_WORKING_DAYS = 20_000
+
+RegionQuery = Annotated[Region, Query(description="Bank-holiday region.")]
+_READ_ERRORS = problem_responses(401, 403, 422)
+
+
+@router.get("/working-days/add", response_model=WorkingDaysAdded, responses=_READ_ERRORS)
+def add_working_days(
+    session: SessionDep,
+    _principal: ReadPrincipal,
+    day: Annotated[date, Query(alias="date", description="The date counted from (never itself).")],
+    days: Annotated[int, Query(ge=-MAX_WORKING_DAYS, le=MAX_WORKING_DAYS)],
+    region: RegionQuery = DEFAULT_REGION,
+) -> WorkingDaysAdded:
+    """The `days`-th working day after `date` (before it when negative; `date` when zero)."""
+    result = service.add_working_days(session, region, day, days)
+    return WorkingDaysAdded(date=day, days=days, region=region, result=result)
+
+
+@router.get("/working-days/between", response_model=WorkingDaysBetween, responses=_READ_ERRORS)
+def working_days_between(
+    session: SessionDep,
+    _principal: ReadPrincipal,
+    start: date,
+    end: date,
+    region: RegionQuery = DEFAULT_REGION,
+) -> WorkingDaysBetween:
+    """Working days in the half-open range (start, end]; negative when end is before start."""
+    count = service.working_days_between(session, region, start, end)
+    return WorkingDaysBetween(start=start, end=end, region=region, working_days=count)
+
+
+@router.get("/bank-holidays", response_model=BankHolidayList, responses=_READ_ERRORS)
+def bank_holidays(
+    session: SessionDep,
+    _principal: ReadPrincipal,
+    year: Annotated[int, Query(ge=FIRST_SUPPORTED.year, le=LAST_SUPPORTED.year)],
+    region: RegionQuery = DEFAULT_REGION,
+) -> BankHolidayList:
+    """The year's weekday bank holidays; operator-declared days are marked `declared`."""
+    holidays = service.bank_holidays(session, region, year)
+    items = [BankHolidayItem(date=h.date, name=h.name, declared=h.declared) for h in holidays]
+    return BankHolidayList(year=year, region=region, items=items)
+
+
+def _declared_out(declared: NonWorkingDay) -> NonWorkingDayOut:
+    return NonWorkingDayOut(
+        id=declared.id,
+        date=declared.day,
+        name=declared.name,
+        region=Region(declared.region),
+        created_at=declared.created_at,
+        created_by=declared.created_by,
+    )
+
+
+@router.post(
+    "/non-working-days",
+    status_code=status.HTTP_201_CREATED,
+    response_model=NonWorkingDayOut,
+    responses=problem_responses(401, 403, 409, 422),
+)
+def declare_non_working_day(
+    session: SessionDep, principal: AdminPrincipal, now: NowDep, body: NonWorkingDayCreate
+) -> NonWorkingDayOut:
+    """Declare a one-off non-working day (a bank holiday the installed package lacks)."""
+    declared = service.declare_non_working_day(
+        session,
+        region=body.region,
+        day=body.date,
+        name=body.name,
+        by=principal.token_name,
+        now=now,
+    )
+    return _declared_out(declared)
+
+
+@router.get(
+    "/non-working-days",
+    response_model=NonWorkingDayList,
+    responses=problem_responses(401, 403, 422),
+)
+def list_non_working_days(
+    session: SessionDep, _principal: AdminPrincipal, region: Region | None = None
+) -> NonWorkingDayList:
+    """Every operator-declared non-working day."""
+    items = service.list_non_working_days(session, region)
+    return NonWorkingDayList(items=[_declared_out(item) for item in items])
+
+
+@router.delete(
+    "/non-working-days/{declared_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 403, 404, 422),
+)
+def remove_non_working_day(
+    session: SessionDep, _principal: AdminPrincipal, declared_id: uuid.UUID
+) -> None:
+    """Withdraw a declared non-working day."""
+    service.remove_non_working_day(session, declared_id)

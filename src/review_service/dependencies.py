@@ -1,0 +1,75 @@
+"""FastAPI dependencies as `Annotated` aliases, overridable in tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from review_service.auth import Principal, Scope
+from review_service.clock import Clock
+from review_service.problems import Forbidden
+from review_service.tokens.service import authenticate
+
+
+def _session(request: Request) -> Iterator[Session]:
+    """One transaction per request: committed before the response is sent, else rolled back."""
+    factory = request.app.state.session_factory
+    with factory() as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+# scope="function": the commit runs before the response goes out, so a failed commit is an
+# error response, never a 2xx for a change that did not happen.
+SessionDep = Annotated[Session, Depends(_session, scope="function")]
+
+
+def _clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+ClockDep = Annotated[Clock, Depends(_clock)]
+
+
+def _now(clock: ClockDep) -> datetime:
+    """The request's one reading of the clock."""
+    return clock.now()
+
+
+NowDep = Annotated[datetime, Depends(_now)]
+
+_bearer = HTTPBearer(
+    auto_error=False, description="An API token from `review-service token create`."
+)
+
+
+def require(scope: Scope) -> Callable[..., Principal]:
+    """A dependency that authenticates the caller and checks that it holds `scope`."""
+
+    def dependency(
+        session: SessionDep,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> Principal:
+        principal = authenticate(session, credentials.credentials if credentials else None)
+        if not principal.has(scope):
+            raise Forbidden(f"this needs the `{scope.value}` scope")
+        return principal
+
+    return dependency
+
+
+AdminPrincipal = Annotated[Principal, Depends(require(Scope.ADMIN))]
+WritePrincipal = Annotated[Principal, Depends(require(Scope.WRITE))]
+ReadPrincipal = Annotated[Principal, Depends(require(Scope.READ))]
+EventsPrincipal = Annotated[Principal, Depends(require(Scope.EVENTS))]
+WebhooksPrincipal = Annotated[Principal, Depends(require(Scope.WEBHOOKS))]

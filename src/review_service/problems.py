@@ -1,0 +1,215 @@
+"""RFC 9457 problem documents: one exception class per kind of error, one renderer.
+
+Every 4xx/5xx the service answers, FastAPI's own validation errors and unknown routes
+included, is `application/problem+json` with a stable `type` URI per kind.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from review_service.domain.working_days import OutsideCalendarRange
+
+PROBLEM_TYPE_BASE = "https://review-service.example/problems/"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+logger = logging.getLogger(__name__)
+
+
+class FieldError(BaseModel):
+    """One bad field of a request."""
+
+    field: str = Field(description="Dotted location, e.g. `body.start_date` or `query.days`.")
+    message: str
+    type: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[FieldError] | None = None
+
+
+class ProblemError(Exception):
+    """Base of every error the service answers with a problem document."""
+
+    status: int = 500
+    slug: str = "internal-error"
+    title: str = "Internal server error"
+
+    def __init__(self, detail: str, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.headers = headers or {}
+
+
+class Unauthenticated(ProblemError):
+    status, slug, title = 401, "unauthenticated", "Missing or unknown bearer token"
+
+
+class Forbidden(ProblemError):
+    status, slug, title = 403, "forbidden", "The token lacks the scope this needs"
+
+
+class NotFound(ProblemError):
+    status, slug, title = 404, "not-found", "No such resource"
+
+
+class Conflict(ProblemError):
+    status, slug, title = 409, "conflict", "The request conflicts with the resource's state"
+
+
+class PreconditionFailed(ProblemError):
+    status, slug, title = 412, "precondition-failed", "The resource changed since it was read"
+
+
+class InvalidRequest(ProblemError):
+    status, slug, title = 422, "invalid-request", "The request cannot be processed"
+
+
+def problem_type(slug: str) -> str:
+    """The stable `type` URI of a kind of problem."""
+    return PROBLEM_TYPE_BASE + slug
+
+
+def problem_response(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    *,
+    instance: str | None = None,
+    errors: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """Render a problem document."""
+    body = Problem(
+        type=problem_type(slug),
+        title=title,
+        status=status,
+        detail=detail,
+        instance=instance,
+        errors=errors,
+    ).model_dump(exclude_none=True)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
+    return ".".join(str(part) for part in location)
+
+
+async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ProblemError)
+    return problem_response(
+        exc.status,
+        exc.slug,
+        exc.title,
+        exc.detail,
+        instance=request.url.path,
+        headers=exc.headers,
+    )
+
+
+async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        FieldError(
+            field=_field_name(e.get("loc", ())),
+            message=str(e.get("msg", "")),
+            type=str(e.get("type", "")),
+        )
+        for e in exc.errors()
+    ]
+    names = ", ".join(sorted({error.field for error in errors})) or "the request"
+    return problem_response(
+        422,
+        "validation-error",
+        "The request is not valid",
+        f"Invalid input: {names}",
+        instance=request.url.path,
+        errors=errors,
+    )
+
+
+async def _on_http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    slugs = {404: "not-found", 405: "method-not-allowed", 401: "unauthenticated"}
+    status = exc.status_code
+    try:
+        title = HTTPStatus(status).phrase
+    except ValueError:
+        title = "Error"
+    detail = exc.detail if isinstance(exc.detail, str) else title
+    if status == 404 and detail == "Not Found":
+        detail = f"No route matches {request.url.path}"
+    return problem_response(
+        status,
+        slugs.get(status, f"http-{status}"),
+        title,
+        detail,
+        instance=request.url.path,
+        headers=dict(exc.headers or {}),
+    )
+
+
+async def _on_outside_range(request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(
+        422,
+        "outside-calendar-range",
+        "A date is outside the supported calendar range",
+        str(exc),
+        instance=request.url.path,
+    )
+
+
+async def _on_unexpected(request: Request, _exc: Exception) -> JSONResponse:
+    # Log the exception's type and the route only: never request bodies (children's details).
+    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem_response(
+        500,
+        "internal-error",
+        "Internal server error",
+        "The service failed to handle the request; it has been logged.",
+        instance=request.url.path,
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Route every error through the problem renderer."""
+    app.add_exception_handler(ProblemError, _on_problem)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(OutsideCalendarRange, _on_outside_range)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(Exception, _on_unexpected)
+
+
+_DESCRIPTIONS = {
+    400: "Bad request",
+    401: "Missing or unknown bearer token",
+    403: "The token lacks the required scope",
+    404: "No such resource, or one of another local authority",
+    409: "Conflict with the resource's current state",
+    412: "Stale `If-Match`: the resource changed since it was read",
+    422: "Invalid input; each bad field is listed under `errors`",
+}
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI declarations of the problem responses a route can answer."""
+    return {
+        status: {"model": Problem, "description": _DESCRIPTIONS.get(status, "Error")}
+        for status in statuses
+    }

@@ -1,0 +1,1 @@
+"""APScheduler wiring: the jobs that act on the service's clock."""

@@ -1,0 +1,1 @@
+"""API tokens: create, list, revoke, authenticate."""

@@ -1,0 +1,78 @@
+"""Token lifecycle; each function runs inside the caller's transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from review_service.auth import Principal, Scope, generate_token, hash_token
+from review_service.models import ApiToken
+from review_service.problems import Conflict, NotFound, Unauthenticated
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedToken:
+    """A new token's record and its secret, which is never available again."""
+
+    record: ApiToken
+    secret: str
+
+
+def create_token(
+    session: Session,
+    *,
+    name: str,
+    scopes: frozenset[Scope],
+    local_authority: str | None,
+    now: datetime,
+) -> CreatedToken:
+    """Create a token; its name must be unused."""
+    if session.scalar(select(ApiToken.id).where(ApiToken.name == name)) is not None:
+        raise Conflict(f"a token named {name!r} already exists")
+    secret = generate_token()
+    record = ApiToken(
+        name=name,
+        token_hash=hash_token(secret),
+        scopes=",".join(sorted(scope.value for scope in scopes)),
+        local_authority=local_authority,
+        created_at=now,
+    )
+    session.add(record)
+    session.flush()
+    return CreatedToken(record=record, secret=secret)
+
+
+def list_tokens(session: Session) -> list[ApiToken]:
+    """Every token, newest first."""
+    return list(session.scalars(select(ApiToken).order_by(ApiToken.created_at.desc())))
+
+
+def revoke_token(session: Session, *, name: str, now: datetime) -> ApiToken:
+    """Revoke the named token; it stops working at once."""
+    record = session.scalar(select(ApiToken).where(ApiToken.name == name))
+    if record is None:
+        raise NotFound(f"no token named {name!r}")
+    if record.revoked_at is None:
+        record.revoked_at = now
+    return record
+
+
+def authenticate(session: Session, secret: str | None) -> Principal:
+    """The principal behind a bearer token; Unauthenticated for a missing, unknown or
+    revoked one."""
+    challenge = {"WWW-Authenticate": 'Bearer realm="review-service"'}
+    if not secret:
+        raise Unauthenticated(
+            "an `Authorization: Bearer <token>` header is required", headers=challenge
+        )
+    record = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
+    if record is None or record.revoked_at is not None:
+        raise Unauthenticated("the bearer token is unknown or revoked", headers=challenge)
+    return Principal(
+        token_name=record.name,
+        scopes=frozenset(Scope(name) for name in record.scopes.split(",")),
+        local_authority=record.local_authority,
+    )

@@ -11,11 +11,18 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
 from review_service import __version__
+from review_service.actions.router import router as actions_router
+from review_service.attendees.router import router as attendees_router
+from review_service.audit.router import router as audit_router
 from review_service.calendar.router import router as calendar_router
+from review_service.children.router import router as children_router
 from review_service.clock import Clock, SystemClock
 from review_service.database import create_database_engine, create_session_factory
+from review_service.plans.router import router as plans_router
+from review_service.policies.router import router as policies_router
 from review_service.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers
 from review_service.query_parameters import reject_unknown_query_parameters
+from review_service.reviews.router import router as reviews_router
 from review_service.scheduler.runner import SchedulerRunner
 from review_service.settings import Settings, get_settings
 
@@ -67,7 +74,17 @@ def create_app(
         """Liveness: 200 while the process serves requests. Needs no token."""
         return Health(status="ok")
 
-    app.include_router(calendar_router)
+    for router in (
+        calendar_router,
+        children_router,
+        plans_router,
+        reviews_router,
+        attendees_router,
+        actions_router,
+        policies_router,
+        audit_router,
+    ):
+        app.include_router(router)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app
 

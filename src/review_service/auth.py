@@ -38,6 +38,13 @@ class Principal:
         """True when the token may see a resource of `local_authority`."""
         return self.local_authority is None or self.local_authority == local_authority
 
+    def authority_for_new(self, requested: str | None) -> str | None:
+        """The authority a new record belongs to: the token's own, or for an unbound token the
+        one requested. None when an unbound token names none (the caller refuses that)."""
+        if self.local_authority is not None:
+            return self.local_authority if requested in (None, self.local_authority) else None
+        return requested
+
 
 def generate_token() -> str:
     """A new random token: 256 bits of entropy, shown once."""

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -73,3 +73,8 @@ WritePrincipal = Annotated[Principal, Depends(require(Scope.WRITE))]
 ReadPrincipal = Annotated[Principal, Depends(require(Scope.READ))]
 EventsPrincipal = Annotated[Principal, Depends(require(Scope.EVENTS))]
 WebhooksPrincipal = Annotated[Principal, Depends(require(Scope.WEBHOOKS))]
+
+IfMatchHeader = Annotated[
+    str | None,
+    Header(alias="If-Match", max_length=200, description="ETag last read; stale gets 412."),
+]

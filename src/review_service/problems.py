@@ -14,8 +14,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from review_service.domain.reviews import InvalidTransition, ReviewRuleError
 from review_service.domain.working_days import OutsideCalendarRange
 
 PROBLEM_TYPE_BASE = "https://review-service.example/problems/"
@@ -175,6 +177,29 @@ async def _on_outside_range(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _on_review_rule(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ReviewRuleError)
+    status = 409 if isinstance(exc, InvalidTransition) else 422
+    return problem_response(
+        status,
+        exc.kind,
+        "The request breaks a review rule",
+        str(exc),
+        instance=request.url.path,
+    )
+
+
+async def _on_stale(request: Request, _exc: Exception) -> JSONResponse:
+    # Two writers raced on one row: the loser must re-read, never silently overwrite.
+    return problem_response(
+        409,
+        "concurrent-modification",
+        "The resource was changed by another request",
+        "another request changed this resource at the same time; read it again and retry",
+        instance=request.url.path,
+    )
+
+
 async def _on_unexpected(request: Request, _exc: Exception) -> JSONResponse:
     # Log the exception's type and the route only: never request bodies (children's details).
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
@@ -192,6 +217,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(OutsideCalendarRange, _on_outside_range)
+    app.add_exception_handler(StaleDataError, _on_stale)
+    app.add_exception_handler(ReviewRuleError, _on_review_rule)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(Exception, _on_unexpected)
 

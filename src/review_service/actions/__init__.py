@@ -1,0 +1,1 @@
+"""Decisions of a review recorded as actions (RULES.md §7)."""

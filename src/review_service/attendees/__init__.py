@@ -1,0 +1,1 @@
+"""Who is invited to and attends a review (RULES.md §6)."""

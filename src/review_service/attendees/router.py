@@ -1,0 +1,7 @@
+"""HTTP edge of attendees."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/v1/reviews", tags=["attendees"])

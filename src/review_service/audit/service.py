@@ -1,0 +1,95 @@
+"""Recording and reading the audit log; runs in the caller's transaction."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from review_service.auth import Principal
+from review_service.models import AuditEntry
+from review_service.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def record_change(
+    session: Session,
+    *,
+    principal: Principal,
+    at: datetime,
+    action: str,
+    resource_type: str,
+    resource_id: uuid.UUID,
+    local_authority: str | None,
+    changes: dict[str, tuple[Any, Any]] | dict[str, Any],
+) -> None:
+    """Append who did what to which resource; `changes` maps field to (before, after)."""
+    session.add(
+        AuditEntry(
+            at=at,
+            actor=principal.token_name,
+            action=action,
+            resource_type=resource_type,
+            resource_id=resource_id,
+            local_authority=local_authority,
+            changes={name: _plain(value) for name, value in changes.items()},
+        )
+    )
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """The fields whose values differ, as (before, after)."""
+    return {
+        name: (before.get(name), value)
+        for name, value in after.items()
+        if before.get(name) != value
+    }
+
+
+def list_entries(
+    session: Session,
+    *,
+    principal: Principal,
+    resource_id: uuid.UUID | None,
+    limit: int,
+    cursor: str | None,
+) -> Page[AuditEntry]:
+    """Audit entries, newest first, optionally of one resource."""
+    query = select(AuditEntry)
+    if resource_id is not None:
+        query = query.where(AuditEntry.resource_id == resource_id)
+    if principal.local_authority is not None:
+        query = query.where(AuditEntry.local_authority == principal.local_authority)
+    if cursor is not None:
+        at_text, id_text = decode_cursor(cursor, 2)
+        try:
+            at, entry_id = datetime.fromisoformat(at_text), uuid.UUID(id_text)
+        except ValueError as exc:
+            raise InvalidCursor("the cursor is malformed") from exc
+        query = query.where(
+            (AuditEntry.at < at) | ((AuditEntry.at == at) & (AuditEntry.id < entry_id))
+        )
+    rows = list(
+        session.scalars(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit + 1))
+    )
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = encode_cursor(last.at.isoformat(), str(last.id))
+    return Page(items=rows, next_cursor=next_cursor)

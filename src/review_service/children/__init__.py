@@ -1,0 +1,1 @@
+"""Children: the record system's children, one local authority each."""

@@ -1,0 +1,233 @@
+"""Milestones around a review (RULES.md §5) and the plan-level ones (§2, §5).
+
+Pre-review milestones count back from the review date (the scheduled date, else `due_by`) and
+move with it; post-review milestones count from the held date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from review_service.domain.months import add_months
+from review_service.domain.plan_types import PlanType
+from review_service.domain.policy import Policy
+from review_service.domain.working_days import WorkingDayCalendar
+
+
+class MilestoneKind(StrEnum):
+    """What a milestone is."""
+
+    IRO_APPOINTED = "iro_appointed"
+    MANAGEMENT_OVERSIGHT = "management_oversight"
+    CHILD_CONSULTATION = "child_consultation"
+    SOCIAL_WORKER_CONSULTS_IRO = "social_worker_consults_iro"
+    INVITATIONS = "invitations"
+    CHILD_VISIT = "child_visit"
+    CARER_REPORT = "carer_report"
+    SOCIAL_WORKER_REPORT = "social_worker_report"
+    CHAIR_MEETS_CHILD = "chair_meets_child"
+    DECISIONS_RECORD = "decisions_record"
+    NOTES_DISTRIBUTED = "notes_distributed"
+    CARE_PLAN_UPDATED = "care_plan_updated"
+    FULL_RECORD = "full_record"
+    RECORD_DISTRIBUTED = "record_distributed"
+
+
+class MilestoneStatus(StrEnum):
+    """A milestone's state; `overdue` is derived from `pending` and the date."""
+
+    PENDING = "pending"
+    DONE = "done"
+    OVERDUE = "overdue"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class Anchor(StrEnum):
+    """What a milestone's due date counts from."""
+
+    PLAN_START = "plan_start"
+    BEFORE_REVIEW = "before_review"
+    AFTER_HELD = "after_held"
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneDue:
+    """A milestone's computed deadline and owner."""
+
+    kind: MilestoneKind
+    due_by: date
+    owner_role: str
+
+
+_Rule = Callable[[date, WorkingDayCalendar, Policy], date]
+_LAC = frozenset({PlanType.LOOKED_AFTER})
+_LAC_SB = frozenset({PlanType.LOOKED_AFTER, PlanType.SHORT_BREAKS})
+_ALL = frozenset(PlanType)
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneRule:
+    """One row of RULES.md §5."""
+
+    kind: MilestoneKind
+    anchor: Anchor
+    plan_types: frozenset[PlanType]
+    owner_role: str
+    due: _Rule
+
+
+def _wd_before(attribute: str) -> _Rule:
+    return lambda day, cal, pol: cal.at_least_working_days_before(day, getattr(pol, attribute))
+
+
+def _wd_after(attribute: str) -> _Rule:
+    return lambda day, cal, pol: cal.within_working_days(day, getattr(pol, attribute))
+
+
+def _days_before(attribute: str) -> _Rule:
+    # RULES.md §1: "N days before" with no "working" means calendar days.
+    return lambda day, _cal, pol: day - timedelta(days=getattr(pol, attribute))
+
+
+RULES: tuple[MilestoneRule, ...] = (
+    MilestoneRule(
+        MilestoneKind.IRO_APPOINTED,
+        Anchor.PLAN_START,
+        _LAC,
+        "review_unit",
+        _wd_after("iro_appointed_working_days"),
+    ),
+    MilestoneRule(
+        MilestoneKind.MANAGEMENT_OVERSIGHT,
+        Anchor.PLAN_START,
+        frozenset({PlanType.CHILD_IN_NEED}),
+        "service_delivery_manager",
+        lambda day, _cal, pol: add_months(day, pol.management_oversight_months),
+    ),
+    MilestoneRule(
+        MilestoneKind.CHILD_CONSULTATION,
+        Anchor.BEFORE_REVIEW,
+        _LAC_SB,
+        "social_worker",
+        _wd_before("child_consultation_working_days_before"),
+    ),
+    MilestoneRule(
+        MilestoneKind.SOCIAL_WORKER_CONSULTS_IRO,
+        Anchor.BEFORE_REVIEW,
+        _LAC_SB,
+        "social_worker",
+        _wd_before("social_worker_consults_iro_working_days_before"),
+    ),
+    MilestoneRule(
+        MilestoneKind.INVITATIONS,
+        Anchor.BEFORE_REVIEW,
+        _ALL,
+        "review_unit",
+        _wd_before("invitations_working_days_before"),
+    ),
+    MilestoneRule(
+        MilestoneKind.CHILD_VISIT,
+        Anchor.BEFORE_REVIEW,
+        _ALL,
+        "social_worker",
+        _days_before("child_visit_days_before"),
+    ),
+    MilestoneRule(
+        MilestoneKind.CARER_REPORT,
+        Anchor.BEFORE_REVIEW,
+        _LAC,
+        "carer",
+        _days_before("carer_report_days_before"),
+    ),
+    MilestoneRule(
+        MilestoneKind.SOCIAL_WORKER_REPORT,
+        Anchor.BEFORE_REVIEW,
+        _LAC,
+        "social_worker",
+        _days_before("social_worker_report_days_before"),
+    ),
+    MilestoneRule(
+        MilestoneKind.CHAIR_MEETS_CHILD,
+        Anchor.BEFORE_REVIEW,
+        _LAC,
+        "chair",
+        _days_before("chair_meets_child_days_before"),
+    ),
+    MilestoneRule(
+        MilestoneKind.DECISIONS_RECORD,
+        Anchor.AFTER_HELD,
+        frozenset({PlanType.LOOKED_AFTER, PlanType.SHORT_BREAKS, PlanType.CHILD_PROTECTION}),
+        "chair",
+        _wd_after("decisions_record_working_days"),
+    ),
+    MilestoneRule(
+        MilestoneKind.NOTES_DISTRIBUTED,
+        Anchor.AFTER_HELD,
+        frozenset({PlanType.CHILD_IN_NEED, PlanType.EARLY_HELP}),
+        "lead_professional",
+        _wd_after("notes_distributed_working_days"),
+    ),
+    MilestoneRule(
+        MilestoneKind.CARE_PLAN_UPDATED,
+        Anchor.AFTER_HELD,
+        _LAC,
+        "social_worker",
+        _wd_after("care_plan_updated_working_days"),
+    ),
+    MilestoneRule(
+        MilestoneKind.FULL_RECORD,
+        Anchor.AFTER_HELD,
+        _LAC_SB,
+        "chair",
+        _wd_after("full_record_working_days"),
+    ),
+    MilestoneRule(
+        MilestoneKind.RECORD_DISTRIBUTED,
+        Anchor.AFTER_HELD,
+        _LAC_SB,
+        "review_unit",
+        _wd_after("record_distributed_working_days"),
+    ),
+)
+RULE_BY_KIND = {rule.kind: rule for rule in RULES}
+
+
+def _milestones(
+    anchor: Anchor, plan_type: PlanType, day: date, calendar: WorkingDayCalendar, policy: Policy
+) -> list[MilestoneDue]:
+    return [
+        MilestoneDue(rule.kind, rule.due(day, calendar, policy), rule.owner_role)
+        for rule in RULES
+        if rule.anchor is anchor and plan_type in rule.plan_types
+    ]
+
+
+def plan_milestones(
+    plan_type: PlanType, start: date, calendar: WorkingDayCalendar, policy: Policy
+) -> list[MilestoneDue]:
+    """Plan-level milestones: `iro_appointed` (looked after), `management_oversight` (CIN)."""
+    return _milestones(Anchor.PLAN_START, plan_type, start, calendar, policy)
+
+
+def pre_review_milestones(
+    plan_type: PlanType, review_date: date, calendar: WorkingDayCalendar, policy: Policy
+) -> list[MilestoneDue]:
+    """Milestones counted back from the review date (scheduled date, else `due_by`)."""
+    return _milestones(Anchor.BEFORE_REVIEW, plan_type, review_date, calendar, policy)
+
+
+def post_review_milestones(
+    plan_type: PlanType, held_on: date, calendar: WorkingDayCalendar, policy: Policy
+) -> list[MilestoneDue]:
+    """Milestones counted from the date the review was held."""
+    return _milestones(Anchor.AFTER_HELD, plan_type, held_on, calendar, policy)
+
+
+def displayed_status(status: MilestoneStatus, due_by: date, today: date) -> MilestoneStatus:
+    """`overdue` for a pending milestone whose date has passed; otherwise as stored."""
+    if status is MilestoneStatus.PENDING and due_by < today:
+        return MilestoneStatus.OVERDUE
+    return status

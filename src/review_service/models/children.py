@@ -1,0 +1,51 @@
+"""Children and their plans."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from review_service.models.base import Base, IdMixin
+
+
+class Child(IdMixin, Base):
+    """A child known to one local authority; `external_id` is the record system's own id."""
+
+    __tablename__ = "children"
+    __table_args__ = (UniqueConstraint("local_authority", "external_id"),)
+
+    local_authority: Mapped[str] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(100))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    # How many people hold parental responsibility, when the record system knows (RULES.md §6).
+    parents_with_parental_responsibility: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Plan(IdMixin, Base):
+    """A plan whose reviews the service keeps (RULES.md §2)."""
+
+    __tablename__ = "plans"
+    __table_args__ = (Index("ix_plans_child_id_start_date", "child_id", "start_date"),)
+
+    child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("children.id"))
+    local_authority: Mapped[str] = mapped_column(String(20))
+    type: Mapped[str] = mapped_column(String(30))
+    start_date: Mapped[date] = mapped_column(Date)
+    review_interval_months: Mapped[int | None] = mapped_column(Integer)
+    chair_id: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | ended
+    end_date: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}

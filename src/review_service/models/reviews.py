@@ -1,0 +1,126 @@
+"""Reviews, their milestones, attendees and actions."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from review_service.models.base import Base, IdMixin
+
+
+class Review(IdMixin, Base):
+    """One review in a plan's series. Plan type, chair and authority are copied onto the row
+    so that the IRO dashboard query reads one table through one index."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        # One live review per place in the series; a cancelled one is replaced at its number.
+        Index(
+            "uq_reviews_plan_id_sequence",
+            "plan_id",
+            "sequence",
+            unique=True,
+            sqlite_where=text("status != 'cancelled'"),
+            postgresql_where=text("status != 'cancelled'"),
+        ),
+        Index("ix_reviews_plan_id_status", "plan_id", "status"),
+        Index("ix_reviews_chair_status_due", "chair_id", "status", "due_by", "id"),
+        Index("ix_reviews_la_status_due", "local_authority", "status", "due_by", "id"),
+        Index("ix_reviews_la_late_due", "local_authority", "late", "due_by", "id"),
+        Index("ix_reviews_due_by_id", "due_by", "id"),
+    )
+
+    plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("plans.id"))
+    local_authority: Mapped[str] = mapped_column(String(20))
+    plan_type: Mapped[str] = mapped_column(String(30))
+    chair_id: Mapped[str | None] = mapped_column(String(100))
+    sequence: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    statutory_due_by: Mapped[date] = mapped_column(Date)
+    brought_forward_to: Mapped[date | None] = mapped_column(Date)
+    due_by: Mapped[date] = mapped_column(Date)
+    scheduled_for: Mapped[datetime | None]
+    venue: Mapped[str | None] = mapped_column(String(500))
+    exceptional_circumstances: Mapped[str | None] = mapped_column(Text)
+    reconvene_on: Mapped[date | None] = mapped_column(Date)
+    adjournment_reason: Mapped[str | None] = mapped_column(Text)
+    held_on: Mapped[date | None] = mapped_column(Date)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    participation_code: Mapped[str | None] = mapped_column(String(3))
+    plans_considered: Mapped[list[str] | None] = mapped_column(JSON)
+    cancellation_reason: Mapped[str | None] = mapped_column(Text)
+    # RULES.md §6 [003]: the child's wishes about who attends, where, and chairing.
+    child_wishes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Milestone(IdMixin, Base):
+    """A dated task around a review, or of the plan itself when `review_id` is null."""
+
+    __tablename__ = "milestones"
+    __table_args__ = (
+        Index("ix_milestones_review_id", "review_id"),
+        Index("ix_milestones_plan_id", "plan_id"),
+        Index("ix_milestones_status_due_by", "status", "due_by"),
+    )
+
+    plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("plans.id"))
+    review_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("reviews.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    due_by: Mapped[date] = mapped_column(Date)
+    owner_role: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    completed_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Attendee(IdMixin, Base):
+    """Someone invited to (or deliberately not invited to) a review (RULES.md §6)."""
+
+    __tablename__ = "attendees"
+    __table_args__ = (Index("ix_attendees_review_id", "review_id"),)
+
+    review_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reviews.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(40))
+    has_parental_responsibility: Mapped[bool] = mapped_column(Boolean, default=False)
+    needs_interpreter: Mapped[bool] = mapped_column(Boolean, default=False)
+    contribution_mode: Mapped[str | None] = mapped_column(String(30))
+    invited_on: Mapped[date | None] = mapped_column(Date)
+    reply: Mapped[str | None] = mapped_column(String(20))
+    attended: Mapped[bool | None] = mapped_column(Boolean)
+    not_invited_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Action(IdMixin, Base):
+    """A decision of a review recorded as a SMART action (RULES.md §7)."""
+
+    __tablename__ = "actions"
+    __table_args__ = (
+        Index("ix_actions_review_id", "review_id"),
+        Index("ix_actions_status_due_by", "status", "due_by"),
+    )
+
+    review_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reviews.id"))
+    plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("plans.id"))
+    description: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200))
+    due_by: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | done
+    done_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}

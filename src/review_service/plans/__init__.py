@@ -1,0 +1,1 @@
+"""Plans: each has one series of reviews (RULES.md §2)."""

@@ -1,0 +1,252 @@
+"""Plan use cases; each runs in the request's transaction."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from review_service.audit.service import record_change
+from review_service.auth import Principal
+from review_service.children.repository import visible_child
+from review_service.clock import london_today
+from review_service.domain.milestones import MilestoneStatus
+from review_service.domain.plan_types import PlanType
+from review_service.domain.review_series import ReviewSeries
+from review_service.domain.reviews import ReviewStatus
+from review_service.etags import check_if_match
+from review_service.models import Plan, Review
+from review_service.pagination import Page, decode_id_cursor, encode_cursor
+from review_service.plans.schemas import PlanCreate, PlanEnd, PlanUpdate
+from review_service.policies.lookup import deadline_context, policy_for
+from review_service.problems import Conflict, InvalidRequest, NotFound
+from review_service.reviews import deadlines, repository
+
+
+def visible_plan(
+    session: Session, principal: Principal, plan_id: uuid.UUID, *, for_update: bool = False
+) -> Plan:
+    """The plan, if the token may see it; another authority's is 404."""
+    query = select(Plan).where(Plan.id == plan_id)
+    if for_update:
+        query = query.with_for_update()
+    plan = session.scalar(query)
+    if plan is None or not principal.can_see(plan.local_authority):
+        raise NotFound(f"no plan {plan_id}")
+    return plan
+
+
+def effective_interval(session: Session, plan: Plan) -> int | None:
+    """The review interval in force for a CIN or early help plan, else None."""
+    plan_type = PlanType(plan.type)
+    if not plan_type.has_variable_interval:
+        return None
+    series = ReviewSeries(plan_type, plan.start_date, plan.review_interval_months)
+    return series.interval_months(policy_for(session, plan.local_authority))
+
+
+def _audit(
+    session: Session,
+    principal: Principal,
+    now: datetime,
+    action: str,
+    plan: Plan,
+    changes: dict[str, object],
+) -> None:
+    record_change(
+        session,
+        principal=principal,
+        at=now,
+        action=action,
+        resource_type="plan",
+        resource_id=plan.id,
+        local_authority=plan.local_authority,
+        changes=changes,
+    )
+
+
+def create_plan(
+    session: Session, principal: Principal, body: PlanCreate, now: datetime
+) -> tuple[Plan, Review]:
+    """Open a plan with its first review and milestones (RULES.md §2, §5)."""
+    child = visible_child(session, principal, body.child_id)
+    if body.review_interval_months is not None and not body.type.has_variable_interval:
+        raise InvalidRequest(
+            f"a {body.type.value} plan's review timescales are statutory; "
+            "review_interval_months applies to child_in_need and early_help only"
+        )
+    open_same_type = session.scalar(
+        select(Plan.id).where(
+            Plan.child_id == child.id, Plan.type == body.type.value, Plan.status == "open"
+        )
+    )
+    if open_same_type is not None:
+        raise Conflict(f"the child already has an open {body.type.value} plan {open_same_type}")
+    ctx = deadline_context(session, child.local_authority, london_today(now))
+    plan = Plan(
+        child_id=child.id,
+        local_authority=child.local_authority,
+        type=body.type.value,
+        start_date=body.start_date,
+        review_interval_months=body.review_interval_months,
+        chair_id=body.chair_id,
+        status="open",
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(plan)
+    session.flush()
+    deadlines.open_plan_milestones(session, plan, ctx)
+    review = deadlines.open_review(session, plan, 1, None, ctx, now)
+    session.flush()
+    _audit(
+        session,
+        principal,
+        now,
+        "plan.created",
+        plan,
+        {
+            "type": plan.type,
+            "start_date": plan.start_date,
+            "chair_id": plan.chair_id,
+            "review_interval_months": plan.review_interval_months,
+            "first_review_due_by": review.due_by,
+        },
+    )
+    return plan, review
+
+
+def get_plan(session: Session, principal: Principal, plan_id: uuid.UUID) -> Plan:
+    """A plan the token may see."""
+    return visible_plan(session, principal, plan_id)
+
+
+def list_plans(
+    session: Session,
+    principal: Principal,
+    *,
+    child_id: uuid.UUID | None,
+    status: str | None,
+    limit: int,
+    cursor: str | None,
+) -> Page[Plan]:
+    """Plans the token may see, optionally of one child."""
+    query = select(Plan).order_by(Plan.id).limit(limit + 1)
+    if principal.local_authority is not None:
+        query = query.where(Plan.local_authority == principal.local_authority)
+    if child_id is not None:
+        visible_child(session, principal, child_id)
+        query = query.where(Plan.child_id == child_id)
+    if status is not None:
+        query = query.where(Plan.status == status)
+    if cursor:
+        query = query.where(Plan.id > decode_id_cursor(cursor))
+    rows = list(session.scalars(query))
+    if len(rows) > limit:
+        rows = rows[:limit]
+        return Page(rows, encode_cursor(str(rows[-1].id)))
+    return Page(rows, None)
+
+
+def next_review_of(session: Session, plan: Plan) -> Review | None:
+    """The plan's pending review, if any."""
+    pending = repository.pending_reviews(session, plan.id)
+    return pending[0] if pending else None
+
+
+def update_plan(
+    session: Session,
+    principal: Principal,
+    plan_id: uuid.UUID,
+    body: PlanUpdate,
+    if_match: str | None,
+    now: datetime,
+) -> Plan:
+    """Change a CIN / early help interval (the pending review is recomputed) or the chair."""
+    plan = visible_plan(session, principal, plan_id, for_update=True)
+    check_if_match(if_match, plan.version)
+    if plan.status != "open":
+        raise Conflict("an ended plan cannot be changed")
+    changes: dict[str, object] = {}
+    fields = body.model_fields_set
+    if (
+        "review_interval_months" in fields
+        and body.review_interval_months != plan.review_interval_months
+    ):
+        if not PlanType(plan.type).has_variable_interval:
+            raise InvalidRequest(
+                f"a {plan.type} plan's review timescales are statutory; "
+                "review_interval_months applies to child_in_need and early_help only"
+            )
+        changes["review_interval_months"] = (
+            plan.review_interval_months,
+            body.review_interval_months,
+        )
+        plan.review_interval_months = body.review_interval_months
+    if "chair_id" in fields and body.chair_id != plan.chair_id:
+        changes["chair_id"] = (plan.chair_id, body.chair_id)
+        plan.chair_id = body.chair_id
+        for review in repository.pending_reviews(session, plan.id):
+            review.chair_id = body.chair_id
+    if changes:
+        plan.updated_at = now
+        ctx = deadline_context(session, plan.local_authority, london_today(now))
+        deadlines.recompute_plan_deadlines(session, plan, ctx, now)
+        session.flush()
+        _audit(session, principal, now, "plan.updated", plan, changes)
+    return plan
+
+
+def end_plan(
+    session: Session,
+    principal: Principal,
+    plan_id: uuid.UUID,
+    body: PlanEnd,
+    if_match: str | None,
+    now: datetime,
+) -> Plan:
+    """End a plan: pending reviews are cancelled and their milestones withdrawn."""
+    plan = visible_plan(session, principal, plan_id, for_update=True)
+    check_if_match(if_match, plan.version)
+    if plan.status != "open":
+        raise Conflict("the plan has already ended")
+    if body.end_date < plan.start_date:
+        raise InvalidRequest(
+            f"end_date {body.end_date.isoformat()} is before start_date "
+            f"{plan.start_date.isoformat()}"
+        )
+    plan.status = "ended"
+    plan.end_date = body.end_date
+    plan.end_reason = body.reason
+    plan.updated_at = now
+    cancelled = repository.pending_reviews(session, plan.id)
+    for review in cancelled:
+        review.status = ReviewStatus.CANCELLED.value
+        review.cancellation_reason = f"plan ended: {body.reason}"
+        review.late = False
+        review.updated_at = now
+    for milestone in repository.milestones_of_plan(session, plan.id):
+        if milestone.status == MilestoneStatus.PENDING:
+            milestone.status = MilestoneStatus.NOT_APPLICABLE.value
+    session.flush()
+    _audit(
+        session,
+        principal,
+        now,
+        "plan.ended",
+        plan,
+        {
+            "end_date": body.end_date,
+            "reason": body.reason,
+            "cancelled_reviews": [str(r.id) for r in cancelled],
+        },
+    )
+    return plan
+
+
+def plan_reviews(session: Session, principal: Principal, plan_id: uuid.UUID) -> list[Review]:
+    """The plan's reviews in series order."""
+    plan = visible_plan(session, principal, plan_id)
+    return repository.plan_reviews(session, plan.id)

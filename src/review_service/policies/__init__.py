@@ -1,0 +1,1 @@
+"""Per-authority policy values (RULES.md: policy defaults, overridable per local authority)."""

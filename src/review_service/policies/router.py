@@ -1,0 +1,7 @@
+"""HTTP edge of policies."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/v1/policies", tags=["policies"])

@@ -1,0 +1,1 @@
+"""Reviews: the statutory series, its milestones, attendees and actions."""

@@ -1,0 +1,194 @@
+"""Deriving and re-deriving a plan's stored deadlines from the domain rules.
+
+Every path that moves a date (a review scheduled, brought forward, held; a policy, interval or
+calendar change) comes through here, so the rows always equal what the domain computes.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from review_service.clock import london_today
+from review_service.domain.milestones import (
+    RULE_BY_KIND,
+    Anchor,
+    MilestoneDue,
+    MilestoneKind,
+    MilestoneStatus,
+    plan_milestones,
+    post_review_milestones,
+    pre_review_milestones,
+)
+from review_service.domain.plan_types import PlanType
+from review_service.domain.review_series import ReviewSeries
+from review_service.domain.reviews import ReviewStatus, effective_due, is_late, review_date
+from review_service.models import Milestone, Plan, Review
+from review_service.policies.lookup import DeadlineContext
+from review_service.reviews import repository
+
+
+def series_of(plan: Plan) -> ReviewSeries:
+    """The domain's view of a plan's review timetable."""
+    return ReviewSeries(PlanType(plan.type), plan.start_date, plan.review_interval_months)
+
+
+def scheduled_date(review: Review) -> date | None:
+    """The London date the review is scheduled for."""
+    return london_today(review.scheduled_for) if review.scheduled_for else None
+
+
+def refresh_late(review: Review) -> None:
+    """Re-derive `late` from the review's dates (API.md `late`)."""
+    review.late = is_late(
+        ReviewStatus(review.status),
+        review.due_by,
+        scheduled_date(review),
+        review.reconvene_on,
+        review.held_on,
+    )
+
+
+def _sync(
+    session: Session,
+    plan: Plan,
+    review: Review | None,
+    computed: list[MilestoneDue],
+    existing: list[Milestone],
+) -> int:
+    """Make the pending milestones equal `computed`; returns how many dates moved."""
+    by_kind = {milestone.kind: milestone for milestone in existing}
+    moved = 0
+    for due in computed:
+        milestone = by_kind.get(due.kind.value)
+        if milestone is None:
+            session.add(
+                Milestone(
+                    plan_id=plan.id,
+                    review_id=review.id if review else None,
+                    kind=due.kind.value,
+                    due_by=due.due_by,
+                    owner_role=due.owner_role,
+                    status="pending",
+                )
+            )
+        elif milestone.status == MilestoneStatus.PENDING and milestone.due_by != due.due_by:
+            milestone.due_by = due.due_by
+            moved += 1
+    return moved
+
+
+def _kinds(anchor: Anchor, milestones: list[Milestone]) -> list[Milestone]:
+    return [m for m in milestones if RULE_BY_KIND[MilestoneKind(m.kind)].anchor is anchor]
+
+
+def sync_pre_review_milestones(
+    session: Session,
+    plan: Plan,
+    review: Review,
+    ctx: DeadlineContext,
+    existing: list[Milestone] | None = None,
+) -> int:
+    """RULES.md §5: pre-review milestones count back from the review date and move with it."""
+    if existing is None:
+        existing = repository.milestones_of_reviews(session, [review.id]).get(review.id, [])
+    anchor = review_date(review.due_by, scheduled_date(review), review.reconvene_on)
+    computed = pre_review_milestones(PlanType(plan.type), anchor, ctx.calendar, ctx.policy)
+    return _sync(session, plan, review, computed, _kinds(Anchor.BEFORE_REVIEW, existing))
+
+
+def add_post_review_milestones(
+    session: Session, plan: Plan, review: Review, ctx: DeadlineContext
+) -> None:
+    """RULES.md §5: post-review milestones count from the held date."""
+    assert review.held_on is not None
+    computed = post_review_milestones(PlanType(plan.type), review.held_on, ctx.calendar, ctx.policy)
+    _sync(session, plan, review, computed, [])
+
+
+def open_review(
+    session: Session,
+    plan: Plan,
+    sequence: int,
+    previous_held_on: date | None,
+    ctx: DeadlineContext,
+    now: datetime,
+) -> Review:
+    """Open review `sequence` of the plan, due per RULES.md §2, with its milestones."""
+    due = series_of(plan).due(sequence, previous_held_on, ctx.calendar, ctx.policy)
+    review = Review(
+        plan_id=plan.id,
+        local_authority=plan.local_authority,
+        plan_type=plan.type,
+        chair_id=plan.chair_id,
+        sequence=sequence,
+        status=ReviewStatus.DUE.value,
+        statutory_due_by=due,
+        due_by=due,
+        late=False,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(review)
+    session.flush()
+    sync_pre_review_milestones(session, plan, review, ctx, existing=[])
+    return review
+
+
+def open_plan_milestones(session: Session, plan: Plan, ctx: DeadlineContext) -> None:
+    """`iro_appointed` for a looked-after plan, `management_oversight` for child in need."""
+    computed = plan_milestones(PlanType(plan.type), plan.start_date, ctx.calendar, ctx.policy)
+    _sync(session, plan, None, computed, [])
+
+
+def recompute_review_due(
+    session: Session, plan: Plan, review: Review, ctx: DeadlineContext, now: datetime
+) -> bool:
+    """Re-derive a pending review's `due_by` and its milestones; True if anything moved."""
+    previous = (
+        repository.held_on_of(session, plan.id, review.sequence - 1)
+        if review.sequence > 1
+        else None
+    )
+    statutory = series_of(plan).due(review.sequence, previous, ctx.calendar, ctx.policy)
+    due = effective_due(statutory, review.brought_forward_to)
+    moved = due != review.due_by or statutory != review.statutory_due_by
+    review.statutory_due_by = statutory
+    review.due_by = due
+    refresh_late(review)
+    moved_milestones = sync_pre_review_milestones(session, plan, review, ctx)
+    if moved or moved_milestones:
+        review.updated_at = now
+    return moved or moved_milestones > 0
+
+
+def recompute_plan_deadlines(
+    session: Session, plan: Plan, ctx: DeadlineContext, now: datetime
+) -> int:
+    """Re-derive every open deadline of a plan (after a policy, interval or calendar change).
+    Returns how many deadlines moved."""
+    moved = 0
+    for review in repository.pending_reviews(session, plan.id):
+        moved += recompute_review_due(session, plan, review, ctx, now)
+    held = {r.id: r for r in repository.plan_reviews(session, plan.id) if r.held_on}
+    pending = [
+        m
+        for m in repository.milestones_of_plan(session, plan.id)
+        if m.status == MilestoneStatus.PENDING
+    ]
+    plan_type = PlanType(plan.type)
+    for milestone in pending:
+        rule = RULE_BY_KIND[MilestoneKind(milestone.kind)]
+        if rule.anchor is Anchor.PLAN_START:
+            due = rule.due(plan.start_date, ctx.calendar, ctx.policy)
+        elif rule.anchor is Anchor.AFTER_HELD and milestone.review_id in held:
+            held_on = held[milestone.review_id].held_on
+            assert held_on is not None
+            due = rule.due(held_on, ctx.calendar, ctx.policy)
+        else:
+            continue
+        if plan_type in rule.plan_types and due != milestone.due_by:
+            milestone.due_by = due
+            moved += 1
+    return moved

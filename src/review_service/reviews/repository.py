@@ -1,0 +1,143 @@
+"""Queries on reviews and milestones."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from review_service.auth import Principal
+from review_service.domain.reviews import PENDING_STATUSES
+from review_service.models import Milestone, Plan, Review
+from review_service.problems import NotFound
+
+
+def visible_review(
+    session: Session, principal: Principal, review_id: uuid.UUID, *, for_update: bool = False
+) -> Review:
+    """The review, if the token may see it; another authority's is 404."""
+    query = select(Review).where(Review.id == review_id)
+    if for_update:
+        query = query.with_for_update()
+    review = session.scalar(query)
+    if review is None or not principal.can_see(review.local_authority):
+        raise NotFound(f"no review {review_id}")
+    return review
+
+
+def plan_of(session: Session, review: Review) -> Plan:
+    """The plan a review belongs to."""
+    plan = session.get(Plan, review.plan_id)
+    assert plan is not None
+    return plan
+
+
+def pending_reviews(session: Session, plan_id: uuid.UUID) -> list[Review]:
+    """The plan's pending reviews (normally exactly one while the plan is open)."""
+    return list(
+        session.scalars(
+            select(Review)
+            .where(
+                Review.plan_id == plan_id, Review.status.in_([s.value for s in PENDING_STATUSES])
+            )
+            .order_by(Review.sequence)
+        )
+    )
+
+
+def held_on_of(session: Session, plan_id: uuid.UUID, sequence: int) -> date | None:
+    """The date review `sequence` of the plan was held, if it was."""
+    return session.scalar(
+        select(Review.held_on).where(
+            Review.plan_id == plan_id, Review.sequence == sequence, Review.status == "held"
+        )
+    )
+
+
+def plan_reviews(session: Session, plan_id: uuid.UUID) -> list[Review]:
+    """Every review of a plan, by sequence (a cancelled one before its replacement)."""
+    return list(
+        session.scalars(
+            select(Review)
+            .where(Review.plan_id == plan_id)
+            .order_by(Review.sequence, Review.created_at)
+        )
+    )
+
+
+def milestones_of_reviews(
+    session: Session, review_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, list[Milestone]]:
+    """Milestones grouped by review, each group by due date."""
+    ids = list(review_ids)
+    grouped: dict[uuid.UUID, list[Milestone]] = defaultdict(list)
+    if not ids:
+        return grouped
+    rows = session.scalars(
+        select(Milestone)
+        .where(Milestone.review_id.in_(ids))
+        .order_by(Milestone.due_by, Milestone.kind)
+    )
+    for milestone in rows:
+        assert milestone.review_id is not None
+        grouped[milestone.review_id].append(milestone)
+    return grouped
+
+
+def plan_level_milestones(session: Session, plan_id: uuid.UUID) -> list[Milestone]:
+    """Milestones of the plan itself (`iro_appointed`, `management_oversight`)."""
+    return list(
+        session.scalars(
+            select(Milestone)
+            .where(Milestone.plan_id == plan_id, Milestone.review_id.is_(None))
+            .order_by(Milestone.due_by)
+        )
+    )
+
+
+def milestones_of_plan(session: Session, plan_id: uuid.UUID) -> list[Milestone]:
+    """Every milestone of a plan and its reviews."""
+    return list(session.scalars(select(Milestone).where(Milestone.plan_id == plan_id)))
+
+
+def dashboard_query(
+    principal: Principal,
+    *,
+    statuses: list[str] | None,
+    due_before: date | None,
+    due_after: date | None,
+    chair_id: str | None,
+    plan_type: str | None,
+    late: bool | None,
+    local_authority: str | None,
+    after: tuple[date, uuid.UUID] | None,
+    limit: int,
+) -> Select[tuple[Review]]:
+    """The IRO dashboard's query, keyset-paginated by (due_by, id) along the indexes."""
+    query = select(Review)
+    if principal.local_authority is not None:
+        query = query.where(Review.local_authority == principal.local_authority)
+    if local_authority is not None:
+        query = query.where(Review.local_authority == local_authority)
+    if statuses:
+        query = query.where(Review.status.in_(statuses))
+    if due_before is not None:
+        query = query.where(Review.due_by < due_before)
+    if due_after is not None:
+        query = query.where(Review.due_by > due_after)
+    if chair_id is not None:
+        query = query.where(Review.chair_id == chair_id)
+    if plan_type is not None:
+        query = query.where(Review.plan_type == plan_type)
+    if late is not None:
+        query = query.where(Review.late.is_(late))
+    if after is not None:
+        after_due, after_id = after
+        query = query.where(
+            (Review.due_by > after_due) | ((Review.due_by == after_due) & (Review.id > after_id))
+        )
+    return query.order_by(Review.due_by, Review.id).limit(limit + 1)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, func, make_url, select, text
 from sqlalchemy.orm import Session
 
 from review_service.app import create_app
@@ -111,11 +111,28 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 
 @pytest.fixture
 def db_session(settings: Settings) -> Iterator[Session]:
-    """A session on the test database, for arranging and checking rows directly."""
+    """A session on the test database, for arranging and checking rows directly.
+
+    Each transaction holds SQLite's write lock (BEGIN IMMEDIATE), so a test that reads with
+    it and then calls the app again must end its transaction first (`rollback()`), or use
+    `count_rows`, which does so."""
     engine = create_database_engine(settings)
     with create_session_factory(engine)() as session:
         yield session
     engine.dispose()
+
+
+@pytest.fixture
+def count_rows(db_session: Session) -> Callable[[type[Base]], int]:
+    """How many rows a model's table holds, read in a transaction of its own."""
+
+    def count(model: type[Base]) -> int:
+        try:
+            return int(db_session.scalar(select(func.count()).select_from(model)) or 0)
+        finally:
+            db_session.rollback()
+
+    return count
 
 
 TokenFactory = Callable[..., dict[str, str]]

@@ -17,7 +17,10 @@ from review_service.audit.router import router as audit_router
 from review_service.calendar.router import router as calendar_router
 from review_service.children.router import router as children_router
 from review_service.clock import Clock, SystemClock
+from review_service.considerations.router import router as considerations_router
 from review_service.database import create_database_engine, create_session_factory
+from review_service.events.router import router as events_router
+from review_service.meetings.router import router as meetings_router
 from review_service.plans.router import router as plans_router
 from review_service.policies.router import router as policies_router
 from review_service.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers
@@ -25,6 +28,7 @@ from review_service.query_parameters import reject_unknown_query_parameters
 from review_service.reviews.router import router as reviews_router
 from review_service.scheduler.runner import SchedulerRunner
 from review_service.settings import Settings, get_settings
+from review_service.webhooks.router import router as webhooks_router
 
 
 class Health(BaseModel):
@@ -46,7 +50,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runner = SchedulerRunner(settings, app.state.session_factory, app.state.clock)
+        runner = SchedulerRunner(settings, engine, app.state.session_factory, app.state.clock)
         if with_scheduler:
             runner.start()
         try:
@@ -65,8 +69,8 @@ def create_app(
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.session_factory = create_session_factory(engine)
     app.state.clock = clock or SystemClock()
+    app.state.session_factory = create_session_factory(engine, app.state.clock)
     install_problem_handlers(app)
 
     @app.get("/health", response_model=Health, tags=["health"])
@@ -83,6 +87,10 @@ def create_app(
         actions_router,
         policies_router,
         audit_router,
+        events_router,
+        considerations_router,
+        meetings_router,
+        webhooks_router,
     ):
         app.include_router(router)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]

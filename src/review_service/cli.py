@@ -160,7 +160,8 @@ def _scheduler(_args: argparse.Namespace, settings: Settings) -> int:
     from review_service.scheduler.runner import SchedulerRunner
 
     engine = create_database_engine(settings)
-    runner = SchedulerRunner(settings, create_session_factory(engine), SystemClock())
+    clock = SystemClock()
+    runner = SchedulerRunner(settings, engine, create_session_factory(engine, clock), clock)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
@@ -197,7 +198,7 @@ def _openapi(_args: argparse.Namespace, settings: Settings) -> int:
 def _session(settings: Settings) -> Session:
     from review_service.database import create_database_engine, create_session_factory
 
-    return create_session_factory(create_database_engine(settings))()
+    return create_session_factory(create_database_engine(settings), SystemClock())()
 
 
 if __name__ == "__main__":

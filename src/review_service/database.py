@@ -8,7 +8,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from review_service.clock import Clock
 from review_service.settings import Settings
+from review_service.timers.tracking import install_timer_tracking
 
 
 def is_sqlite(url: str) -> bool:
@@ -48,6 +50,10 @@ def _begin_immediate(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that never expire on commit (responses are built after the flush)."""
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+def create_session_factory(engine: Engine, clock: Clock | None = None) -> sessionmaker[Session]:
+    """Sessions that never expire on commit (responses are built after the flush). With a
+    clock, each session derives the timers of the deadlines it changed, as of now; without
+    one (bulk loading, tests arranging rows) it does not."""
+    install_timer_tracking()
+    info = {"clock": clock} if clock is not None else {}
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True, info=info)

@@ -53,19 +53,25 @@ _bearer = HTTPBearer(
 )
 
 
-def require(scope: Scope) -> Callable[..., Principal]:
-    """A dependency that authenticates the caller and checks that it holds `scope`."""
+def require_any(*scopes: Scope) -> Callable[..., Principal]:
+    """A dependency that authenticates the caller and checks it holds one of `scopes`."""
+    names = " or ".join(f"`{scope.value}`" for scope in scopes)
 
     def dependency(
         session: SessionDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
         principal = authenticate(session, credentials.credentials if credentials else None)
-        if not principal.has(scope):
-            raise Forbidden(f"this needs the `{scope.value}` scope")
+        if not any(principal.has(scope) for scope in scopes):
+            raise Forbidden(f"this needs the {names} scope")
         return principal
 
     return dependency
+
+
+def require(scope: Scope) -> Callable[..., Principal]:
+    """A dependency that authenticates the caller and checks that it holds `scope`."""
+    return require_any(scope)
 
 
 AdminPrincipal = Annotated[Principal, Depends(require(Scope.ADMIN))]

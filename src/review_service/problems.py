@@ -6,6 +6,7 @@ included, is `application/problem+json` with a stable `type` URI per kind.
 
 from __future__ import annotations
 
+import json
 import logging
 from http import HTTPStatus
 from typing import Any
@@ -14,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -24,6 +26,16 @@ PROBLEM_TYPE_BASE = "https://review-service.example/problems/"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 logger = logging.getLogger(__name__)
+
+
+class ProblemResponse(JSONResponse):
+    """`application/problem+json`, rendered as ASCII: the media type has no charset
+    parameter, and `instance` may echo a path with any characters in it."""
+
+    media_type = PROBLEM_MEDIA_TYPE
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
 class FieldError(BaseModel):
@@ -106,7 +118,7 @@ def problem_response(
         instance=instance,
         errors=errors,
     ).model_dump(exclude_none=True)
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+    return ProblemResponse(body, status_code=status, headers=headers)
 
 
 def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
@@ -189,6 +201,26 @@ async def _on_review_rule(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _on_replay(_request: Request, exc: Exception) -> JSONResponse:
+    from review_service.idempotency import Replay
+
+    assert isinstance(exc, Replay)
+    return JSONResponse(
+        exc.body, status_code=exc.status_code, headers={"Idempotent-Replayed": "true"}
+    )
+
+
+async def _on_data_error(request: Request, _exc: Exception) -> JSONResponse:
+    # The database refused a value the schema let through (a NUL byte in text, say).
+    return problem_response(
+        422,
+        "invalid-data",
+        "A value cannot be stored",
+        "a value in the request cannot be stored (e.g. it contains a NUL character)",
+        instance=request.url.path,
+    )
+
+
 async def _on_stale(request: Request, _exc: Exception) -> JSONResponse:
     # Two writers raced on one row: the loser must re-read, never silently overwrite.
     return problem_response(
@@ -218,6 +250,10 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(OutsideCalendarRange, _on_outside_range)
     app.add_exception_handler(StaleDataError, _on_stale)
+    app.add_exception_handler(DataError, _on_data_error)
+    from review_service.idempotency import Replay
+
+    app.add_exception_handler(Replay, _on_replay)
     app.add_exception_handler(ReviewRuleError, _on_review_rule)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(Exception, _on_unexpected)

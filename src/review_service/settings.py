@@ -23,7 +23,13 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(default=10, ge=1)
     database_max_overflow: int = Field(default=20, ge=0)
     scheduler_enabled: bool = True
-    scheduler_tick_seconds: float = Field(default=5.0, gt=0)
+    scheduler_tick_seconds: float = Field(default=1.0, gt=0)
+    delivery_poll_seconds: float = Field(default=1.0, gt=0)
+    timer_batch: int = Field(default=1000, ge=1)
+    delivery_batch: int = Field(default=200, ge=1)
+    delivery_concurrency: int = Field(default=16, ge=1, le=256)
+    # Seconds between webhook attempts: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
+    retry_schedule: tuple[int, ...] = (5, 300, 1800, 7200, 18000, 36000, 36000)
 
 
 @lru_cache(maxsize=1)

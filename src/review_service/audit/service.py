@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
 
@@ -79,7 +79,11 @@ def list_entries(
         at_text, id_text = decode_cursor(cursor, 2)
         try:
             at, entry_id = datetime.fromisoformat(at_text), uuid.UUID(id_text)
-        except ValueError as exc:
+            # Only an aware instant in range can be compared with the UTC column.
+            if at.tzinfo is None:
+                raise ValueError("naive datetime")
+            at = at.astimezone(UTC)
+        except (ValueError, OverflowError) as exc:
             raise InvalidCursor("the cursor is malformed") from exc
         query = query.where(
             (AuditEntry.at < at) | ((AuditEntry.at == at) & (AuditEntry.id < entry_id))

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from review_service import idempotency
 from review_service.children import service
 from review_service.children.schemas import ChildCreate, ChildList, ChildOut, ChildUpdate
 from review_service.dependencies import (
@@ -17,6 +18,7 @@ from review_service.dependencies import (
     WritePrincipal,
 )
 from review_service.etags import etag_for
+from review_service.idempotency import IdempotencyKeyHeader, request_fingerprint
 from review_service.limits import ExternalId, LocalAuthorityCode
 from review_service.models import Child
 from review_service.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
@@ -50,11 +52,18 @@ def create_child(
     now: NowDep,
     body: ChildCreate,
     response: Response,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> ChildOut:
-    """Record a child; `external_id` is unique within the local authority."""
+    """Record a child; `external_id` is unique within the local authority. A retry with the
+    same `Idempotency-Key` and body gets the first response again."""
+    claim = idempotency.claim(
+        session, principal, idempotency_key, request_fingerprint("POST", "/v1/children", body), now
+    )
     child = service.create_child(session, principal, body, now)
     response.headers["ETag"] = etag_for(child.version)
-    return child_out(child)
+    out = child_out(child)
+    claim.remember(status.HTTP_201_CREATED, out)
+    return out
 
 
 @router.get("", response_model=ChildList, responses=problem_responses(401, 403, 422))

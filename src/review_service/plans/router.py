@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response, status
 from sqlalchemy.orm import Session
 
+from review_service import idempotency
 from review_service.clock import london_today
 from review_service.dependencies import (
     IfMatchHeader,
@@ -20,6 +21,7 @@ from review_service.dependencies import (
 from review_service.domain.milestones import MilestoneStatus
 from review_service.domain.plan_types import PlanType
 from review_service.etags import etag_for
+from review_service.idempotency import IdempotencyKeyHeader, request_fingerprint
 from review_service.models import Plan
 from review_service.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from review_service.plans import service
@@ -82,10 +84,17 @@ def create_plan(
     now: NowDep,
     body: PlanCreate,
     response: Response,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> PlanOut:
-    """Open a plan; the response carries `next_review`, review 1 of its series."""
+    """Open a plan; the response carries `next_review`, review 1 of its series. A retry with
+    the same `Idempotency-Key` and body gets the first response again."""
+    claim = idempotency.claim(
+        session, principal, idempotency_key, request_fingerprint("POST", "/v1/plans", body), now
+    )
     plan, _review = service.create_plan(session, principal, body, now)
-    return _one(session, plan, london_today(now), response)
+    out = _one(session, plan, london_today(now), response)
+    claim.remember(status.HTTP_201_CREATED, out)
+    return out
 
 
 @router.get("", response_model=PlanList, responses=problem_responses(401, 403, 404, 422))

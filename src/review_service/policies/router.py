@@ -1,7 +1,83 @@
-"""HTTP edge of policies."""
+"""HTTP edge of policies: each authority's overrides of RULES.md's policy values."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response
+
+from review_service.dependencies import AdminPrincipal, IfMatchHeader, NowDep, SessionDep
+from review_service.etags import etag_for
+from review_service.limits import LocalAuthorityCode
+from review_service.policies import service
+from review_service.policies.schemas import (
+    PolicyChangeOut,
+    PolicyOut,
+    PolicyOverrides,
+)
+from review_service.problems import problem_responses
 
 router = APIRouter(prefix="/v1/policies", tags=["policies"])
+
+LocalAuthorityPath = Annotated[
+    LocalAuthorityCode, Path(description="The local authority's code, e.g. `LA1`.")
+]
+
+
+def policy_out(effective: service.EffectivePolicy) -> PolicyOut:
+    """The API view of an authority's policy."""
+    return PolicyOut(
+        **effective.policy.as_dict(),
+        id=service.policy_resource_id(effective.local_authority),
+        local_authority=effective.local_authority,
+        overrides=effective.overrides,
+        version=effective.version,
+        updated_at=effective.updated_at,
+        updated_by=effective.updated_by,
+    )
+
+
+@router.get(
+    "/{local_authority}",
+    response_model=PolicyOut,
+    responses=problem_responses(401, 403, 404, 422),
+)
+def get_policy(
+    session: SessionDep,
+    principal: AdminPrincipal,
+    local_authority: LocalAuthorityPath,
+    response: Response,
+) -> PolicyOut:
+    """Every policy value in force for the authority, which of them it overrides, and an ETag.
+    An authority that never set any works to RULES.md's defaults (version 0)."""
+    effective = service.get_policy(session, principal, local_authority)
+    response.headers["ETag"] = etag_for(effective.version)
+    return policy_out(effective)
+
+
+@router.put(
+    "/{local_authority}",
+    response_model=PolicyChangeOut,
+    responses=problem_responses(401, 403, 404, 409, 412, 422),
+)
+def replace_policy(
+    session: SessionDep,
+    principal: AdminPrincipal,
+    now: NowDep,
+    local_authority: LocalAuthorityPath,
+    body: PolicyOverrides,
+    response: Response,
+    if_match: IfMatchHeader = None,
+) -> PolicyChangeOut:
+    """Replace the authority's overrides (`{}` resets to the defaults). The open deadlines the
+    change affects are re-derived in the same transaction; `deadlines_moved` counts them."""
+    overrides = body.model_dump(mode="json", exclude_none=True)
+    change = service.replace_overrides(
+        session, principal, local_authority, overrides, if_match, now
+    )
+    response.headers["ETag"] = etag_for(change.effective.version)
+    return PolicyChangeOut(
+        **policy_out(change.effective).model_dump(),
+        plans_recomputed=change.plans_recomputed,
+        deadlines_moved=change.deadlines_moved,
+    )

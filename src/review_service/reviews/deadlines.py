@@ -23,7 +23,13 @@ from review_service.domain.milestones import (
 )
 from review_service.domain.plan_types import PlanType
 from review_service.domain.review_series import ReviewSeries
-from review_service.domain.reviews import ReviewStatus, effective_due, is_late, review_date
+from review_service.domain.reviews import (
+    ReviewStatus,
+    bring_forward,
+    effective_due,
+    is_late,
+    review_date,
+)
 from review_service.models import Milestone, Plan, Review
 from review_service.policies.lookup import DeadlineContext
 from review_service.reviews import repository
@@ -192,3 +198,22 @@ def recompute_plan_deadlines(
             milestone.due_by = due
             moved += 1
     return moved
+
+
+def apply_bring_forward(
+    session: Session,
+    plan: Plan,
+    review: Review,
+    requested: date,
+    ctx: DeadlineContext,
+    now: datetime,
+) -> tuple[date, date]:
+    """RULES.md §3: bring a pending review forward (never later); returns (before, after)."""
+    before = review.due_by
+    review.brought_forward_to = bring_forward(review.brought_forward_to or review.due_by, requested)
+    review.due_by = effective_due(review.statutory_due_by, review.brought_forward_to)
+    refresh_late(review)
+    sync_pre_review_milestones(session, plan, review, ctx)
+    if review.due_by != before:
+        review.updated_at = now
+    return before, review.due_by

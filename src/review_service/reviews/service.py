@@ -19,10 +19,8 @@ from review_service.domain.reviews import (
     PENDING_STATUSES,
     InvalidReviewDate,
     ReviewStatus,
-    bring_forward,
     check_held_on,
     check_schedule,
-    effective_due,
     require_status,
     resolve_participation,
 )
@@ -202,13 +200,9 @@ def bring_review_forward(
             f"({plan.start_date.isoformat()})",
             "RULES.md §3",
         )
-    before = review.due_by
-    review.brought_forward_to = bring_forward(
-        review.brought_forward_to or review.due_by, body.due_by
+    before, _after = deadlines.apply_bring_forward(
+        session, plan, review, body.due_by, loaded.ctx, now
     )
-    review.due_by = effective_due(review.statutory_due_by, review.brought_forward_to)
-    deadlines.refresh_late(review)
-    deadlines.sync_pre_review_milestones(session, plan, review, loaded.ctx)
     review.updated_at = now
     session.flush()
     _audit(

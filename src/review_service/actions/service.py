@@ -1,0 +1,203 @@
+"""Action use cases (RULES.md §7: decisions are recorded as actions with an owner and a due
+date); each runs in the request's transaction. The few queries live here as private helpers."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from review_service.actions.schemas import ActionCreate, ActionStatus, ActionUpdate
+from review_service.audit.service import diff, record_change
+from review_service.auth import Principal
+from review_service.clock import london_today
+from review_service.domain.reviews import ReviewStatus
+from review_service.etags import check_if_match
+from review_service.models import Action, Review
+from review_service.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
+from review_service.problems import Conflict, InvalidRequest, NotFound
+from review_service.reviews import repository
+
+# Bounds every listing; far above the decisions of any real review.
+MAX_ACTIONS_PER_REVIEW = 200
+
+_AUDITED = ("description", "owner", "due_by", "status", "done_on")
+
+
+def is_overdue(status: ActionStatus, due_by: date, today: date) -> bool:
+    """An action still open after its due date (RULES.md §7, §8)."""
+    return status is ActionStatus.OPEN and due_by < today
+
+
+def _snapshot(action: Action) -> dict[str, object]:
+    return {name: getattr(action, name) for name in _AUDITED}
+
+
+def _held_on(review: Review) -> date:
+    # RULES.md §7: decisions are made at the meeting, so only a held review has actions.
+    if review.status != ReviewStatus.HELD or review.held_on is None:
+        raise Conflict(
+            f"review {review.id} is {review.status}; actions are decisions of a held review"
+        )
+    return review.held_on
+
+
+def _check_due_by(due_by: date, held_on: date) -> None:
+    if due_by < held_on:
+        raise InvalidRequest(
+            f"due_by {due_by.isoformat()} is before the review was held ({held_on.isoformat()})"
+        )
+
+
+def _audit(
+    session: Session,
+    principal: Principal,
+    now: datetime,
+    name: str,
+    action: Action,
+    review: Review,
+    changes: Mapping[str, object],
+) -> None:
+    record_change(
+        session,
+        principal=principal,
+        at=now,
+        action=name,
+        resource_type="action",
+        resource_id=action.id,
+        local_authority=review.local_authority,
+        changes={"review_id": review.id, **changes},
+    )
+
+
+def create_action(
+    session: Session,
+    principal: Principal,
+    review_id: uuid.UUID,
+    body: ActionCreate,
+    now: datetime,
+) -> Action:
+    """Record a decision of a held review as an open action."""
+    review = repository.visible_review(session, principal, review_id, for_update=True)
+    _check_due_by(body.due_by, _held_on(review))
+    count = session.scalar(
+        select(func.count()).select_from(Action).where(Action.review_id == review.id)
+    )
+    if (count or 0) >= MAX_ACTIONS_PER_REVIEW:
+        raise Conflict(f"a review records at most {MAX_ACTIONS_PER_REVIEW} actions")
+    action = Action(
+        review_id=review.id,
+        plan_id=review.plan_id,
+        description=body.description,
+        owner=body.owner,
+        due_by=body.due_by,
+        status=ActionStatus.OPEN.value,
+        done_on=None,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(action)
+    session.flush()
+    _audit(session, principal, now, "action.created", action, review, _snapshot(action))
+    return action
+
+
+def list_actions(
+    session: Session,
+    principal: Principal,
+    review_id: uuid.UUID,
+    *,
+    limit: int,
+    cursor: str | None,
+) -> Page[Action]:
+    """A review's actions by due date, keyset-paginated."""
+    review = repository.visible_review(session, principal, review_id)
+    query = select(Action).where(Action.review_id == review.id)
+    if cursor:
+        due_text, id_text = decode_cursor(cursor, 2)
+        try:
+            due, after_id = date.fromisoformat(due_text), uuid.UUID(id_text)
+        except ValueError as exc:
+            raise InvalidCursor("the cursor is malformed") from exc
+        query = query.where(
+            (Action.due_by > due) | ((Action.due_by == due) & (Action.id > after_id))
+        )
+    rows = list(session.scalars(query.order_by(Action.due_by, Action.id).limit(limit + 1)))
+    if len(rows) > limit:
+        rows = rows[:limit]
+        return Page(rows, encode_cursor(rows[-1].due_by.isoformat(), str(rows[-1].id)))
+    return Page(rows, None)
+
+
+def _action_of(
+    session: Session, review: Review, action_id: uuid.UUID, *, for_update: bool = False
+) -> Action:
+    query = select(Action).where(Action.id == action_id, Action.review_id == review.id)
+    if for_update:
+        query = query.with_for_update()
+    action = session.scalar(query)
+    if action is None:
+        raise NotFound(f"review {review.id} has no action {action_id}")
+    return action
+
+
+def get_action(
+    session: Session, principal: Principal, review_id: uuid.UUID, action_id: uuid.UUID
+) -> Action:
+    """One action of a review the token may see."""
+    review = repository.visible_review(session, principal, review_id)
+    return _action_of(session, review, action_id)
+
+
+def _done_on(action: Action, body: ActionUpdate, held_on: date, today: date) -> date | None:
+    """The completion date after the change: only a done action has one, by default today."""
+    given = "done_on" in body.model_fields_set and body.done_on is not None
+    if action.status != ActionStatus.DONE:
+        if given:
+            raise InvalidRequest("done_on goes only with status `done`")
+        return None
+    done_on = body.done_on if given else (action.done_on or today)
+    assert done_on is not None
+    if done_on > today:
+        raise InvalidRequest(f"done_on {done_on.isoformat()} is in the future")
+    if done_on < held_on:
+        raise InvalidRequest(
+            f"done_on {done_on.isoformat()} is before the review was held ({held_on.isoformat()})"
+        )
+    return done_on
+
+
+def update_action(
+    session: Session,
+    principal: Principal,
+    review_id: uuid.UUID,
+    action_id: uuid.UUID,
+    body: ActionUpdate,
+    if_match: str | None,
+    now: datetime,
+) -> Action:
+    """Correct an action, or mark it done (or open again)."""
+    review = repository.visible_review(session, principal, review_id)
+    action = _action_of(session, review, action_id, for_update=True)
+    check_if_match(if_match, action.version)
+    held_on = _held_on(review)
+    before = _snapshot(action)
+    if body.description is not None:
+        action.description = body.description
+    if body.owner is not None:
+        action.owner = body.owner
+    if body.due_by is not None:
+        _check_due_by(body.due_by, held_on)
+        action.due_by = body.due_by
+    if body.status is not None:
+        action.status = body.status.value
+    action.done_on = _done_on(action, body, held_on, london_today(now))
+    changes = diff(before, _snapshot(action))
+    if changes:
+        action.updated_at = now
+        session.flush()
+        _audit(session, principal, now, "action.updated", action, review, changes)
+    return action

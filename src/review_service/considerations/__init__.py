@@ -1,0 +1,1 @@
+"""IRO considerations: the chair decides whether an event brings the review forward."""

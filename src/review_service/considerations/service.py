@@ -1,0 +1,142 @@
+"""Consideration use cases; each runs in the request's transaction."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from review_service.audit.service import record_change
+from review_service.auth import Principal
+from review_service.clock import london_today
+from review_service.considerations.schemas import DecisionRequest
+from review_service.domain.reviews import ReviewStatus
+from review_service.models import Consideration, Plan, Review
+from review_service.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
+from review_service.policies.lookup import deadline_context
+from review_service.problems import Conflict, InvalidRequest, NotFound
+from review_service.reviews import deadlines
+
+
+def visible_consideration(
+    session: Session, principal: Principal, consideration_id: uuid.UUID, *, for_update: bool = False
+) -> Consideration:
+    """The consideration, if the token may see it; another authority's is 404."""
+    query = select(Consideration).where(Consideration.id == consideration_id)
+    if for_update:
+        query = query.with_for_update()
+    consideration = session.scalar(query)
+    if consideration is None or not principal.can_see(consideration.local_authority):
+        raise NotFound(f"no consideration {consideration_id}")
+    return consideration
+
+
+def list_considerations(
+    session: Session,
+    principal: Principal,
+    *,
+    status: str | None,
+    chair_id: str | None,
+    local_authority: str | None,
+    overdue: bool | None,
+    today: date,
+    limit: int,
+    cursor: str | None,
+) -> Page[Consideration]:
+    """Considerations by due date, filtered; keyset-paginated on (due_by, id)."""
+    query = select(Consideration)
+    if principal.local_authority is not None:
+        query = query.where(Consideration.local_authority == principal.local_authority)
+    if local_authority is not None:
+        query = query.where(Consideration.local_authority == local_authority)
+    if status is not None:
+        query = query.where(Consideration.status == status)
+    if chair_id is not None:
+        query = query.where(Consideration.chair_id == chair_id)
+    if overdue is True:
+        query = query.where(Consideration.status == "open", Consideration.due_by < today)
+    elif overdue is False:
+        query = query.where((Consideration.status != "open") | (Consideration.due_by >= today))
+    if cursor:
+        due_text, id_text = decode_cursor(cursor, 2)
+        try:
+            after_due, after_id = date.fromisoformat(due_text), uuid.UUID(id_text)
+        except ValueError as exc:
+            raise InvalidCursor("the cursor is malformed") from exc
+        query = query.where(
+            (Consideration.due_by > after_due)
+            | ((Consideration.due_by == after_due) & (Consideration.id > after_id))
+        )
+    rows = list(
+        session.scalars(query.order_by(Consideration.due_by, Consideration.id).limit(limit + 1))
+    )
+    if len(rows) > limit:
+        rows = rows[:limit]
+        return Page(rows, encode_cursor(rows[-1].due_by.isoformat(), str(rows[-1].id)))
+    return Page(rows, None)
+
+
+def decide(
+    session: Session,
+    principal: Principal,
+    consideration_id: uuid.UUID,
+    body: DecisionRequest,
+    now: datetime,
+) -> tuple[Consideration, Review | None]:
+    """Record the chair's decision; a date brings the review forward (RULES.md §3)."""
+    consideration = visible_consideration(session, principal, consideration_id, for_update=True)
+    if consideration.status != "open":
+        raise Conflict("this consideration has already been decided")
+    plan = session.get(Plan, consideration.plan_id)
+    assert plan is not None
+    review = _pending_review(session, plan)
+    if body.bring_forward_to is not None:
+        if review is None:
+            raise Conflict("the plan has no pending review to bring forward")
+        if body.bring_forward_to > review.due_by:
+            raise InvalidRequest(
+                f"bring_forward_to {body.bring_forward_to.isoformat()} is after the review's "
+                f"current due date {review.due_by.isoformat()}; bringing forward never moves "
+                "a review later (RULES.md §3)"
+            )
+        if body.bring_forward_to < plan.start_date:
+            raise InvalidRequest("bring_forward_to is before the plan started")
+        ctx = deadline_context(session, plan.local_authority, london_today(now))
+        deadlines.apply_bring_forward(session, plan, review, body.bring_forward_to, ctx, now)
+    consideration.status = "decided"
+    consideration.decided_at = now
+    consideration.decided_by = principal.token_name
+    consideration.bring_forward_to = body.bring_forward_to
+    consideration.reason = body.reason
+    session.flush()
+    record_change(
+        session,
+        principal=principal,
+        at=now,
+        action="consideration.decided",
+        resource_type="consideration",
+        resource_id=consideration.id,
+        local_authority=consideration.local_authority,
+        changes={
+            "bring_forward_to": body.bring_forward_to,
+            "reason": body.reason,
+            "review_due_by": review.due_by if review else None,
+        },
+    )
+    return consideration, review
+
+
+def _pending_review(session: Session, plan: Plan) -> Review | None:
+    return session.scalar(
+        select(Review)
+        .where(
+            Review.plan_id == plan.id,
+            Review.status.in_(
+                [ReviewStatus.DUE.value, ReviewStatus.SCHEDULED.value, ReviewStatus.ADJOURNED.value]
+            ),
+        )
+        .order_by(Review.sequence)
+        .with_for_update()
+    )

@@ -1,0 +1,106 @@
+"""Reminders and escalations of a deadline (RULES.md §8, DESIGN.md "Promises").
+
+Every deadline yields due-soon reminders some working days before it and an escalation
+ladder after it; each fires at 00:00 Europe/London on its date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from review_service.domain.policy import Policy
+from review_service.domain.working_days import WorkingDayCalendar
+
+LONDON = ZoneInfo("Europe/London")
+
+
+class Subject(StrEnum):
+    """The kinds of thing that have a deadline."""
+
+    REVIEW = "review"
+    MILESTONE = "milestone"
+    ACTION = "action"
+    CONSIDERATION = "consideration"
+    MEETING = "meeting"
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """One timer to set: the webhook type, escalation level (0 for a reminder), the date it
+    fires on, the instant (UTC) and to whom it is addressed."""
+
+    event_type: str
+    level: int
+    fires_on: date
+    fire_at: datetime
+    addressed_to: str
+
+
+def london_midnight(day: date) -> datetime:
+    """00:00 in Europe/London on `day`, as a UTC instant."""
+    return datetime.combine(day, time(0), tzinfo=LONDON).astimezone(UTC)
+
+
+# RULES.md §8: who each level is addressed to; a review's first step is the IRO unit manager.
+_ADDRESSED = {1: "team_manager", 2: "service_manager", 3: "head_of_service"}
+_FIRST_STEP = {Subject.REVIEW: "iro_unit_manager"}
+
+
+def _escalations(
+    subject: Subject, due_by: date, calendar: WorkingDayCalendar, policy: Policy
+) -> list[Reminder]:
+    steps = [
+        (1, date.fromordinal(due_by.toordinal() + 1)),  # the day after due_by
+        (2, calendar.add_working_days(due_by, policy.escalation_level_2_working_days)),
+        (3, calendar.add_working_days(due_by, policy.escalation_level_3_working_days)),
+    ]
+    return [
+        Reminder(
+            f"{subject.value}.overdue",
+            level,
+            day,
+            london_midnight(day),
+            _FIRST_STEP.get(subject, _ADDRESSED[1]) if level == 1 else _ADDRESSED[level],
+        )
+        for level, day in steps
+    ]
+
+
+def reminders_for(
+    subject: Subject,
+    due_by: date,
+    calendar: WorkingDayCalendar,
+    policy: Policy,
+    today: date,
+    *,
+    owner: str = "owner",
+    management_oversight: bool = False,
+) -> list[Reminder]:
+    """The timers of one open deadline. A due-soon reminder whose deadline has already
+    passed is dropped (the escalation says more); every other past moment fires at once."""
+    lead_times: tuple[int, ...] = ()
+    if subject is Subject.REVIEW:
+        lead_times = policy.review_reminder_working_days
+    elif subject is Subject.MILESTONE:
+        lead_times = policy.milestone_reminder_working_days
+    reminders = []
+    for index, days in enumerate(sorted(set(lead_times), reverse=True)):
+        day = calendar.add_working_days(due_by, -days)
+        if due_by >= today:
+            reminders.append(
+                Reminder(f"{subject.value}.due_soon", -index - 1, day, london_midnight(day), owner)
+            )
+    if management_oversight and due_by >= today:
+        reminders.append(
+            Reminder(
+                "plan.management_oversight_due",
+                -9,
+                due_by,
+                london_midnight(due_by),
+                "service_delivery_manager",
+            )
+        )
+    return reminders + _escalations(subject, due_by, calendar, policy)

@@ -1,0 +1,50 @@
+"""What to do after a webhook delivery attempt (API.md "Webhooks")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+# 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: about 27.6 hours before giving up.
+DEFAULT_RETRY_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 36000)
+MAX_RETRY_AFTER = timedelta(hours=24)
+
+
+class Outcome(StrEnum):
+    """Where a delivery goes after an attempt."""
+
+    DELIVERED = "delivered"
+    RETRY = "retry"
+    FAILED = "failed"  # retries exhausted
+    GONE = "gone"  # 410: the receiver asks never to be called again
+
+
+@dataclass(frozen=True, slots=True)
+class NextStep:
+    """The outcome and, for a retry, when."""
+
+    outcome: Outcome
+    retry_at: datetime | None = None
+
+
+def after_attempt(
+    status_code: int | None,
+    attempts_made: int,
+    now: datetime,
+    *,
+    retry_after: timedelta | None = None,
+    schedule: tuple[int, ...] = DEFAULT_RETRY_SCHEDULE,
+) -> NextStep:
+    """Classify an attempt: 2xx delivered, 410 gone, anything else (or no answer) retried on
+    the schedule, later if the receiver's `Retry-After` asks, until the schedule runs out."""
+    if status_code is not None and 200 <= status_code < 300:
+        return NextStep(Outcome.DELIVERED)
+    if status_code == 410:
+        return NextStep(Outcome.GONE)
+    if attempts_made > len(schedule):
+        return NextStep(Outcome.FAILED)
+    wait = timedelta(seconds=schedule[attempts_made - 1])
+    if retry_after is not None:
+        wait = max(wait, min(retry_after, MAX_RETRY_AFTER))
+    return NextStep(Outcome.RETRY, now + wait)

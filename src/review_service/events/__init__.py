@@ -1,0 +1,1 @@
+"""Significant events from feeds and record systems (RULES.md §4)."""

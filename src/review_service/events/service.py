@@ -1,0 +1,221 @@
+"""Event use cases: idempotent ingestion and the child's event history."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from review_service.audit.service import record_change
+from review_service.auth import Principal
+from review_service.children.repository import find_by_external_id, visible_child
+from review_service.clock import london_today
+from review_service.domain.events import EffectKind, EventType
+from review_service.events.effects import apply_event
+from review_service.events.schemas import EffectOut, EventCreate, EventOut
+from review_service.idempotency import request_fingerprint
+from review_service.models import Child, Event, EventEffect
+from review_service.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
+from review_service.problems import Conflict, InvalidRequest, NotFound
+
+
+@dataclass(frozen=True, slots=True)
+class Ingested:
+    """The stored event as first answered, and whether this request stored it."""
+
+    event: EventOut
+    created: bool
+
+
+def _validate(body: EventCreate) -> None:
+    errors = []
+    if body.type.requires_effective_date and body.effective_date is None:
+        errors.append(
+            {
+                "loc": ("body", "effective_date"),
+                "type": "missing",
+                "msg": f"effective_date is required for {body.type.value}",
+            }
+        )
+    if (body.child_id is None) == (body.child_external_id is None):
+        errors.append(
+            {
+                "loc": ("body", "child_id"),
+                "type": "value_error",
+                "msg": "give exactly one of child_id and child_external_id",
+            }
+        )
+    if errors:
+        raise RequestValidationError(errors)
+
+
+def _resolve_child(session: Session, principal: Principal, body: EventCreate) -> Child:
+    if body.child_id is not None:
+        return visible_child(session, principal, body.child_id)
+    assert body.child_external_id is not None
+    authority = principal.authority_for_new(body.local_authority)
+    if authority is None:
+        raise InvalidRequest(
+            "name the child's local_authority (this token is not bound to one)"
+            if principal.local_authority is None
+            else f"this token is bound to {principal.local_authority}"
+        )
+    child = find_by_external_id(session, authority, body.child_external_id)
+    if child is None:
+        raise NotFound(f"no child with external_id {body.child_external_id!r} in {authority}")
+    return child
+
+
+def ingest_event(
+    session: Session, principal: Principal, body: EventCreate, now: datetime
+) -> Ingested:
+    """Store an event once and apply its effects; a repeat gets the first answer again."""
+    _validate(body)
+    child = _resolve_child(session, principal, body)
+    fingerprint = request_fingerprint(
+        "POST",
+        "/v1/events",
+        body.model_dump(mode="json", exclude={"child_id", "child_external_id", "local_authority"}),
+    )
+    existing = _find(session, child.local_authority, body.source, body.event_id)
+    if existing is None:
+        event = Event(
+            local_authority=child.local_authority,
+            child_id=child.id,
+            source=body.source,
+            event_id=body.event_id,
+            type=body.type.value,
+            occurred_at=body.occurred_at,
+            effective_date=body.effective_date,
+            summary=body.summary,
+            received_at=now,
+            received_by=principal.token_name,
+            request_hash=fingerprint,
+        )
+        try:
+            # The unique constraint decides between racing duplicates: the loser waits for
+            # the winner's commit, then fails here and replays the winner's answer.
+            with session.begin_nested():
+                session.add(event)
+                session.flush()
+        except IntegrityError:
+            existing = _find(session, child.local_authority, body.source, body.event_id)
+            assert existing is not None
+        else:
+            effects = apply_event(
+                session,
+                child=child,
+                event_id=event.id,
+                event_type=body.type,
+                happened_on=london_today(body.occurred_at),
+                effective_date=body.effective_date,
+                now=now,
+                received_on=london_today(now),
+            )
+            record_change(
+                session,
+                principal=principal,
+                at=now,
+                action="event.received",
+                resource_type="event",
+                resource_id=event.id,
+                local_authority=event.local_authority,
+                changes={
+                    "type": event.type,
+                    "source": event.source,
+                    "effects": [e.kind for e in effects],
+                },
+            )
+            return Ingested(event_out(event, effects), created=True)
+    if existing.request_hash != fingerprint:
+        raise Conflict(
+            f"event {body.event_id!r} from {body.source!r} was already received "
+            "with a different body"
+        )
+    return Ingested(
+        event_out(existing, _effects_of(session, [existing.id])[existing.id]), created=False
+    )
+
+
+def _find(session: Session, local_authority: str, source: str, event_id: str) -> Event | None:
+    return session.scalar(
+        select(Event).where(
+            Event.local_authority == local_authority,
+            Event.source == source,
+            Event.event_id == event_id,
+        )
+    )
+
+
+def _effects_of(session: Session, event_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[EventEffect]]:
+    grouped: dict[uuid.UUID, list[EventEffect]] = defaultdict(list)
+    if event_ids:
+        rows = session.scalars(
+            select(EventEffect)
+            .where(EventEffect.event_id.in_(event_ids))
+            .order_by(EventEffect.kind, EventEffect.plan_id)
+        )
+        for row in rows:
+            grouped[row.event_id].append(row)
+    return grouped
+
+
+def event_out(event: Event, effects: list[EventEffect]) -> EventOut:
+    """The API view of an event and its effects."""
+    ordered = sorted(effects, key=lambda e: (e.kind, str(e.plan_id)))
+    return EventOut(
+        id=event.id,
+        source=event.source,
+        event_id=event.event_id,
+        child_id=event.child_id,
+        local_authority=event.local_authority,
+        type=EventType(event.type),
+        occurred_at=event.occurred_at,
+        effective_date=event.effective_date,
+        summary=event.summary,
+        received_at=event.received_at,
+        effects=[
+            EffectOut(
+                kind=EffectKind(e.kind),
+                plan_id=e.plan_id,
+                review_id=e.review_id,
+                consideration_id=e.consideration_id,
+                meeting_id=e.meeting_id,
+                before=e.before_date,
+                after=e.after_date,
+            )
+            for e in ordered
+        ],
+    )
+
+
+def child_events(
+    session: Session, principal: Principal, child_id: uuid.UUID, *, limit: int, cursor: str | None
+) -> Page[EventOut]:
+    """A child's events with their effects, newest first."""
+    child = visible_child(session, principal, child_id)
+    query = select(Event).where(Event.child_id == child.id)
+    if cursor:
+        at_text, id_text = decode_cursor(cursor, 2)
+        try:
+            at, after_id = datetime.fromisoformat(at_text), uuid.UUID(id_text)
+        except ValueError as exc:
+            raise InvalidCursor("the cursor is malformed") from exc
+        query = query.where(
+            (Event.received_at < at) | ((Event.received_at == at) & (Event.id < after_id))
+        )
+    rows = list(
+        session.scalars(query.order_by(Event.received_at.desc(), Event.id.desc()).limit(limit + 1))
+    )
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_cursor(rows[-1].received_at.isoformat(), str(rows[-1].id))
+    effects = _effects_of(session, [e.id for e in rows])
+    return Page([event_out(e, effects[e.id]) for e in rows], next_cursor)

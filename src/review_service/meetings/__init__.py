@@ -1,0 +1,1 @@
+"""Disruption meetings after an unplanned ending (RULES.md §2 [001])."""

@@ -1,0 +1,163 @@
+"""Policy use cases: read and replace an authority's overrides. Each runs in the request's
+transaction and never commits; a change re-derives the authority's open deadlines in it."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from review_service.audit.service import diff, record_change
+from review_service.auth import Principal
+from review_service.clock import london_today
+from review_service.domain.policy import DEFAULT_POLICY, Policy
+from review_service.etags import check_if_match
+from review_service.models import Plan, PolicyOverride
+from review_service.policies.lookup import deadline_context
+from review_service.policies.repository import find_override
+from review_service.problems import Conflict, NotFound
+from review_service.reviews.deadlines import recompute_plan_deadlines
+
+RESOURCE_TYPE = "policy"
+
+
+def policy_resource_id(local_authority: str) -> uuid.UUID:
+    """The stable id of an authority's policy: its `resource_id` in the audit log."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, "review-service:policy:" + local_authority)
+
+
+@dataclass(frozen=True, slots=True)
+class EffectivePolicy:
+    """The policy in force for an authority and the overrides it comes from."""
+
+    local_authority: str
+    policy: Policy
+    overrides: dict[str, Any]
+    version: int
+    updated_at: datetime | None
+    updated_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyChange:
+    """A policy after a change, and how many open plans and deadlines it re-derived."""
+
+    effective: EffectivePolicy
+    plans_recomputed: int
+    deadlines_moved: int
+
+
+def _require_visible(principal: Principal, local_authority: str) -> None:
+    # A token bound to one authority cannot tell whether another has a policy: 404, not 403.
+    if not principal.can_see(local_authority):
+        raise NotFound(f"no policy for {local_authority}")
+
+
+def _effective(local_authority: str, row: PolicyOverride | None) -> EffectivePolicy:
+    if row is None:
+        return EffectivePolicy(local_authority, DEFAULT_POLICY, {}, 0, None, None)
+    return EffectivePolicy(
+        local_authority,
+        DEFAULT_POLICY.with_overrides(row.values),
+        dict(row.values),
+        row.version,
+        row.updated_at,
+        row.updated_by,
+    )
+
+
+def get_policy(session: Session, principal: Principal, local_authority: str) -> EffectivePolicy:
+    """RULES.md's defaults with the authority's overrides applied."""
+    _require_visible(principal, local_authority)
+    return _effective(local_authority, find_override(session, local_authority))
+
+
+def _open_plans(session: Session, local_authority: str) -> list[Plan]:
+    return list(
+        session.scalars(
+            select(Plan)
+            .where(Plan.local_authority == local_authority, Plan.status == "open")
+            .order_by(Plan.id)
+        )
+    )
+
+
+def _store(
+    session: Session,
+    row: PolicyOverride | None,
+    local_authority: str,
+    overrides: dict[str, Any],
+    by: str,
+    now: datetime,
+) -> PolicyOverride:
+    """Write the overrides; the version column moves on (and guards against lost updates)."""
+    if row is None:
+        row = PolicyOverride(
+            local_authority=local_authority, values=overrides, updated_at=now, updated_by=by
+        )
+        session.add(row)
+    else:
+        row.values = overrides
+        row.updated_at = now
+        row.updated_by = by
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        # Two first-ever writes raced; the loser re-reads and retries.
+        raise Conflict(
+            f"the policy of {local_authority} was created by another request; read it again"
+        ) from exc
+    return row
+
+
+def _recompute(session: Session, local_authority: str, now: datetime) -> tuple[int, int]:
+    """Re-derive every open plan's deadlines under the new policy: (plans, deadlines moved)."""
+    ctx = deadline_context(session, local_authority, london_today(now))
+    plans = _open_plans(session, local_authority)
+    moved = sum(recompute_plan_deadlines(session, plan, ctx, now) for plan in plans)
+    session.flush()
+    return len(plans), moved
+
+
+def replace_overrides(
+    session: Session,
+    principal: Principal,
+    local_authority: str,
+    overrides: dict[str, Any],
+    if_match: str | None,
+    now: datetime,
+) -> PolicyChange:
+    """Replace the authority's overrides (`{}` resets to the defaults) and move every open
+    deadline the change affects. Sending the overrides already in force changes nothing."""
+    _require_visible(principal, local_authority)
+    # Row lock on PostgreSQL: concurrent changes of one authority's policy queue.
+    row = session.get(PolicyOverride, local_authority, with_for_update=True)
+    before = _effective(local_authority, row)
+    check_if_match(if_match, before.version)
+    after_policy = DEFAULT_POLICY.with_overrides(overrides)
+    if overrides == before.overrides:
+        return PolicyChange(before, 0, 0)
+    row = _store(session, row, local_authority, overrides, principal.token_name, now)
+    changed = diff(before.policy.as_dict(), after_policy.as_dict())
+    plans, moved = _recompute(session, local_authority, now) if changed else (0, 0)
+    record_change(
+        session,
+        principal=principal,
+        at=now,
+        action="policy.updated",
+        resource_type=RESOURCE_TYPE,
+        resource_id=policy_resource_id(local_authority),
+        local_authority=local_authority,
+        changes={
+            **changed,
+            "overrides": (before.overrides, overrides),
+            "plans_recomputed": plans,
+            "deadlines_moved": moved,
+        },
+    )
+    return PolicyChange(_effective(local_authority, row), plans, moved)

@@ -1,0 +1,1 @@
+"""Timers: reminders and escalations derived from every open deadline."""

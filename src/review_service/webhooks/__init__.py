@@ -1,0 +1,1 @@
+"""Webhooks: subscriptions, the transactional outbox and signed delivery."""

@@ -26,6 +26,7 @@ from review_service.policies.router import router as policies_router
 from review_service.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers
 from review_service.query_parameters import reject_unknown_query_parameters
 from review_service.reviews.router import router as reviews_router
+from review_service.scheduler.router import router as scheduler_router
 from review_service.scheduler.runner import SchedulerRunner
 from review_service.settings import Settings, get_settings
 from review_service.webhooks.router import router as webhooks_router
@@ -91,6 +92,7 @@ def create_app(
         considerations_router,
         meetings_router,
         webhooks_router,
+        scheduler_router,
     ):
         app.include_router(router)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]

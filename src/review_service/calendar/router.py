@@ -123,7 +123,7 @@ def list_non_working_days(
     responses=problem_responses(401, 403, 404, 422),
 )
 def remove_non_working_day(
-    session: SessionDep, _principal: AdminPrincipal, declared_id: uuid.UUID
+    session: SessionDep, _principal: AdminPrincipal, now: NowDep, declared_id: uuid.UUID
 ) -> None:
     """Withdraw a declared non-working day."""
-    service.remove_non_working_day(session, declared_id)
+    service.remove_non_working_day(session, declared_id, now)

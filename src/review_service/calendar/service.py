@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from review_service.calendar import repository
 from review_service.domain.regions import Region
 from review_service.domain.working_days import BankHoliday, WorkingDayCalendar
-from review_service.models import NonWorkingDay
+from review_service.models import CalendarRecompute, NonWorkingDay
 from review_service.problems import Conflict, InvalidRequest, NotFound
 
 
@@ -45,6 +45,15 @@ def declare_non_working_day(
         raise Conflict(f"{day.isoformat()} is already a non-working day in {region.value}")
     declared = NonWorkingDay(region=region.value, day=day, name=name, created_at=now, created_by=by)
     session.add(declared)
+    # The scheduler recomputes every open deadline the new day moves, then announces
+    # calendar.changed (RULES.md §1); the engine honours the day from this commit on.
+    session.add(
+        CalendarRecompute(
+            region=region.value,
+            reason=f"declared {day.isoformat()}: {name}"[:200],
+            requested_at=now,
+        )
+    )
     session.flush()
     return declared
 
@@ -54,10 +63,15 @@ def list_non_working_days(session: Session, region: Region | None) -> list[NonWo
     return repository.list_declared(session, region)
 
 
-def remove_non_working_day(session: Session, declared_id: uuid.UUID) -> None:
+def remove_non_working_day(session: Session, declared_id: uuid.UUID, now: datetime) -> None:
     """Withdraw a declaration (e.g. one made in error)."""
     declared = repository.get_declared(session, declared_id)
     if declared is None:
         raise NotFound(f"no declared non-working day {declared_id}")
+    session.add(
+        CalendarRecompute(
+            region=declared.region, reason=f"withdrew {declared.day.isoformat()}", requested_at=now
+        )
+    )
     session.delete(declared)
     session.flush()

@@ -21,6 +21,7 @@ from review_service.domain.plan_types import PlanType
 from review_service.models import Child, Consideration, EventEffect, Meeting, Plan
 from review_service.policies.lookup import deadline_context
 from review_service.reviews import deadlines, repository
+from review_service.webhooks.outbox import publish
 
 
 def open_plans_affected(session: Session, child: Child, event_type: EventType) -> list[Plan]:
@@ -91,6 +92,21 @@ def apply_event(
                 )
                 session.add(consideration)
                 session.flush()
+                publish(
+                    session,
+                    "consideration.opened",
+                    {
+                        "consideration_id": str(consideration.id),
+                        "plan_id": str(plan.id),
+                        "review_id": str(review.id) if review else None,
+                        "event_type": event_type.value,
+                        "chair_id": plan.chair_id,
+                        "due_by": effect.due_by.isoformat(),
+                        "local_authority": plan.local_authority,
+                    },
+                    plan.local_authority,
+                    now,
+                )
                 row.consideration_id = consideration.id
                 row.after_date = effect.due_by
             else:
@@ -110,6 +126,20 @@ def apply_event(
                 )
                 session.add(meeting)
                 session.flush()
+                publish(
+                    session,
+                    "meeting.created",
+                    {
+                        "meeting_id": str(meeting.id),
+                        "kind": "disruption",
+                        "plan_id": str(plan.id),
+                        "due_by": effect.due_by.isoformat(),
+                        "chair_role": meeting.chair_role,
+                        "local_authority": plan.local_authority,
+                    },
+                    plan.local_authority,
+                    now,
+                )
                 meeting_created = True
                 row.meeting_id = meeting.id
                 row.after_date = effect.due_by

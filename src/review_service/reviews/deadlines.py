@@ -33,6 +33,7 @@ from review_service.domain.reviews import (
 from review_service.models import Milestone, Plan, Review
 from review_service.policies.lookup import DeadlineContext
 from review_service.reviews import repository
+from review_service.webhooks.outbox import publish
 
 
 def series_of(plan: Plan) -> ReviewSeries:
@@ -216,4 +217,28 @@ def apply_bring_forward(
     sync_pre_review_milestones(session, plan, review, ctx)
     if review.due_by != before:
         review.updated_at = now
+        publish(
+            session,
+            "review.brought_forward",
+            {
+                **review_reference(review),
+                "due_by_before": before.isoformat(),
+                "due_by": review.due_by.isoformat(),
+            },
+            review.local_authority,
+            now,
+        )
     return before, review.due_by
+
+
+def review_reference(review: Review) -> dict[str, object]:
+    """What a webhook says to identify a review: ids and its place in the series, never a
+    child's personal details."""
+    return {
+        "review_id": str(review.id),
+        "plan_id": str(review.plan_id),
+        "plan_type": review.plan_type,
+        "sequence": review.sequence,
+        "chair_id": review.chair_id,
+        "local_authority": review.local_authority,
+    }

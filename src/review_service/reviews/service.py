@@ -38,6 +38,7 @@ from review_service.reviews.schemas import (
     MilestoneUpdate,
     ScheduleRequest,
 )
+from review_service.webhooks.outbox import publish
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,19 @@ def _audit(
         local_authority=review.local_authority,
         changes=changes,
     )
+
+
+def _announce(
+    session: Session, event_type: str, review: Review, now: datetime, **extra: object
+) -> None:
+    data = {
+        **deadlines.review_reference(review),
+        "status": review.status,
+        "due_by": review.due_by.isoformat(),
+        "late": review.late,
+        **extra,
+    }
+    publish(session, event_type, data, review.local_authority, now)
 
 
 def get_review(session: Session, principal: Principal, review_id: uuid.UUID) -> Review:
@@ -179,6 +193,13 @@ def schedule_review(
             "exceptional_circumstances": body.exceptional_circumstances,
         },
     )
+    _announce(
+        session,
+        "review.scheduled",
+        review,
+        now,
+        scheduled_for=review.scheduled_for.isoformat() if review.scheduled_for else None,
+    )
     return ReviewChange(review)
 
 
@@ -259,6 +280,13 @@ def adjourn_review(
             "reason": body.reason,
         },
     )
+    _announce(
+        session,
+        "review.adjourned",
+        review,
+        now,
+        reconvene_on=review.reconvene_on.isoformat() if review.reconvene_on else None,
+    )
     return ReviewChange(review)
 
 
@@ -327,6 +355,15 @@ def complete_review(
             "next_review_due_by": next_review.due_by if next_review else None,
         },
     )
+    _announce(
+        session,
+        "review.held",
+        review,
+        now,
+        held_on=body.held_on.isoformat(),
+        next_review_id=str(next_review.id) if next_review else None,
+        next_review_due_by=next_review.due_by.isoformat() if next_review else None,
+    )
     return ReviewChange(review, next_review, warnings)
 
 
@@ -373,6 +410,13 @@ def cancel_review(
             "reason": body.reason,
             "replacement_id": replacement.id if replacement else None,
         },
+    )
+    _announce(
+        session,
+        "review.cancelled",
+        review,
+        now,
+        replacement_id=str(replacement.id) if replacement else None,
     )
     return ReviewChange(review, replacement)
 

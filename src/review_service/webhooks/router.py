@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Response, status
 
 from review_service.auth import Principal, Scope
 from review_service.dependencies import NowDep, SessionDep, require
-from review_service.models import Delivery, DeliveryAttempt, WebhookSubscription
+from review_service.models import Delivery, DeliveryAttempt, OutboxMessage, WebhookSubscription
 from review_service.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from review_service.problems import problem_responses
 from review_service.webhooks import service
@@ -180,4 +180,5 @@ def retry(
 ) -> DeliveryOut:
     """Send a delivery again now, with the same `webhook-id`."""
     delivery = service.retry_delivery(session, principal, subscription_id, delivery_id, now)
-    return delivery_out(delivery, "", [])
+    message = session.get(OutboxMessage, delivery.message_id)
+    return delivery_out(delivery, message.event_type if message else "", [])

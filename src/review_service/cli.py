@@ -26,6 +26,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = get_settings()
     logging.basicConfig(level=settings.log_level.upper(), format="%(message)s")
+    # APScheduler logs every run of every job at INFO; the jobs log what matters themselves.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     handler = args.handler
     code: int = handler(args, settings)
     return code
@@ -68,6 +71,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     import_govuk.add_argument("file", type=Path)
     import_govuk.set_defaults(handler=_calendar_import)
+
+    receive = commands.add_parser("receive", help="print webhooks sent to a local port")
+    receive.add_argument("--host", default="127.0.0.1")
+    receive.add_argument("--port", type=int, default=9000)
+    receive.add_argument("--secret", default=None, help="whsec_... to verify signatures")
+    receive.set_defaults(handler=_receive)
 
     openapi = commands.add_parser("openapi", help="print the OpenAPI document")
     openapi.set_defaults(handler=_openapi)
@@ -184,6 +193,13 @@ def _calendar_import(args: argparse.Namespace, settings: Settings) -> int:
     for item in added:
         print(f"declared {item.region} {item.day.isoformat()} {item.name}")
     print(f"{len(added)} non-working day(s) declared")
+    return 0
+
+
+def _receive(args: argparse.Namespace, _settings: Settings) -> int:
+    from review_service.webhooks.receiver import serve_receiver
+
+    serve_receiver(args.host, args.port, args.secret)
     return 0
 
 

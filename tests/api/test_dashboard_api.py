@@ -93,3 +93,19 @@ def test_bad_dashboard_queries_are_422(client: TestClient, admin_headers: Header
     response = client.get(f"/v1/reviews?{query}", headers=admin_headers)
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_list_items_equal_the_single_review_document(
+    client: TestClient, admin_headers: Headers, population: dict[str, Any]
+) -> None:
+    # The dashboard renders rows straight to JSON; it must say exactly what GET /v1/reviews/{id}
+    # says, field for field, including milestones and derived `overdue`.
+    held = complete(client, admin_headers, population["p4"]["next_review"]["id"], "2026-01-23")
+    client.post(f"/v1/reviews/{population['p0']['next_review']['id']}/schedule",
+                json={"scheduled_for": "2026-03-10T10:30:00+00:00", "venue": "Home"},
+                headers=admin_headers)
+    listed = client.get("/v1/reviews?limit=500", headers=admin_headers).json()["items"]
+    assert held["id"] in {item["id"] for item in listed}
+    for item in listed:
+        single = client.get(f"/v1/reviews/{item['id']}", headers=admin_headers).json()
+        assert item == single

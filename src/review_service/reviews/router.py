@@ -25,6 +25,7 @@ from review_service.models import Review
 from review_service.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from review_service.problems import problem_responses
 from review_service.reviews import repository, service
+from review_service.reviews.dashboard import render_review_list
 from review_service.reviews.schemas import (
     AdjournRequest,
     BringForwardRequest,
@@ -73,8 +74,7 @@ def list_reviews(
 ) -> ReviewList:
     """The IRO dashboard: reviews by `due_by`, filtered by status (repeatable), dates (exclusive
     bounds), chair, plan type, lateness and authority."""
-    page = service.list_reviews(
-        session,
+    query = service.dashboard_query(
         principal,
         statuses=status,
         due_before=due_before,
@@ -86,8 +86,8 @@ def list_reviews(
         limit=limit,
         cursor=cursor,
     )
-    items = reviews_out(session, page.items, london_today(now))
-    return ReviewList(items=items, next_cursor=page.next_cursor)
+    body = render_review_list(session, query, limit, london_today(now))
+    return Response(content=body, media_type="application/json")  # type: ignore[return-value]
 
 
 @router.get(

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from review_service.audit.service import record_change
@@ -26,7 +27,7 @@ from review_service.domain.reviews import (
 )
 from review_service.etags import check_if_match
 from review_service.models import Child, Milestone, Plan, Review
-from review_service.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
+from review_service.pagination import InvalidCursor, decode_cursor
 from review_service.policies.lookup import DeadlineContext, deadline_context
 from review_service.problems import InvalidRequest, NotFound
 from review_service.reviews import deadlines, repository
@@ -109,8 +110,7 @@ def get_review(session: Session, principal: Principal, review_id: uuid.UUID) -> 
     return repository.visible_review(session, principal, review_id)
 
 
-def list_reviews(
-    session: Session,
+def dashboard_query(
     principal: Principal,
     *,
     statuses: list[ReviewStatus] | None,
@@ -122,8 +122,8 @@ def list_reviews(
     local_authority: str | None,
     limit: int,
     cursor: str | None,
-) -> Page[Review]:
-    """The IRO dashboard query: reviews ordered by `due_by`, keyset-paginated."""
+) -> Select[tuple[Review]]:
+    """The IRO dashboard query: reviews ordered by `due_by`, keyset-paginated by a cursor."""
     after = None
     if cursor:
         due_text, id_text = decode_cursor(cursor, 2)
@@ -131,7 +131,7 @@ def list_reviews(
             after = (date.fromisoformat(due_text), uuid.UUID(id_text))
         except ValueError as exc:
             raise InvalidCursor("the cursor is malformed") from exc
-    query = repository.dashboard_query(
+    return repository.dashboard_query(
         principal,
         statuses=[s.value for s in statuses] if statuses else None,
         due_before=due_before,
@@ -143,11 +143,6 @@ def list_reviews(
         after=after,
         limit=limit,
     )
-    rows = list(session.scalars(query))
-    if len(rows) > limit:
-        rows = rows[:limit]
-        return Page(rows, encode_cursor(rows[-1].due_by.isoformat(), str(rows[-1].id)))
-    return Page(rows, None)
 
 
 def schedule_review(

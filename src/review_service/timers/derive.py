@@ -149,14 +149,19 @@ def sync_timers(
     subject_id: uuid.UUID,
     today: date,
     contexts: dict[str, DeadlineContext],
+    existing: list[Timer] | None = None,
 ) -> None:
-    """Make the subject's timers equal what its deadline now calls for."""
+    """Make the subject's timers equal what its deadline now calls for. `existing` is the
+    subject's timers when the caller has loaded them already (see `preload`)."""
     deadline = open_deadline(session, subject, subject_id)
-    existing = list(
-        session.scalars(
-            select(Timer).where(Timer.subject_type == subject.value, Timer.subject_id == subject_id)
+    if existing is None:
+        existing = list(
+            session.scalars(
+                select(Timer).where(
+                    Timer.subject_type == subject.value, Timer.subject_id == subject_id
+                )
+            )
         )
-    )
     if deadline is None:
         session.execute(
             delete(Timer).where(
@@ -211,3 +216,49 @@ def sync_timers(
                     payload=_payload(deadline, reminder),
                 )
             )
+
+
+_MODELS: dict[Subject, Any] = {
+    Subject.REVIEW: Review,
+    Subject.MILESTONE: Milestone,
+    Subject.ACTION: Action,
+    Subject.CONSIDERATION: Consideration,
+    Subject.MEETING: Meeting,
+}
+_CHUNK = 500
+
+
+def _chunks(ids: list[uuid.UUID]) -> list[list[uuid.UUID]]:
+    return [ids[start : start + _CHUNK] for start in range(0, len(ids), _CHUNK)]
+
+
+def preload(
+    session: Session, subjects: set[tuple[Subject, uuid.UUID]]
+) -> tuple[list[object], dict[tuple[str, uuid.UUID], list[Timer]]]:
+    """Load every subject, its plan and its timers in a few IN queries, so that deriving the
+    timers of many changed deadlines costs a handful of statements, not several per deadline.
+    Returns the loaded objects (hold them: the identity map keeps only weak references) and
+    the timers by subject."""
+    from review_service.models import Plan
+
+    held: list[object] = []
+    plan_ids: set[uuid.UUID] = set()
+    for subject, model in _MODELS.items():
+        ids = sorted(i for s, i in subjects if s is subject)
+        for chunk in _chunks(ids):
+            rows = list(session.scalars(select(model).where(model.id.in_(chunk))))
+            held.extend(rows)
+            if subject in (Subject.MILESTONE, Subject.ACTION):
+                plan_ids |= {row.plan_id for row in rows}
+    for chunk in _chunks(sorted(plan_ids)):
+        held.extend(session.scalars(select(Plan).where(Plan.id.in_(chunk))))
+    timers: dict[tuple[str, uuid.UUID], list[Timer]] = {
+        (subject.value, subject_id): [] for subject, subject_id in subjects
+    }
+    for chunk in _chunks(sorted({subject_id for _, subject_id in subjects})):
+        for timer in session.scalars(select(Timer).where(Timer.subject_id.in_(chunk))):
+            key = (timer.subject_type, timer.subject_id)
+            if key in timers:
+                timers[key].append(timer)
+                held.append(timer)
+    return held, timers

@@ -17,7 +17,7 @@ from review_service.clock import Clock, london_today
 from review_service.domain.reminders import Subject
 from review_service.models import Action, Consideration, Meeting, Milestone, Review
 from review_service.policies.lookup import DeadlineContext
-from review_service.timers.derive import sync_timers
+from review_service.timers.derive import preload, sync_timers
 
 _SUBJECTS: dict[type[Any], Subject] = {
     Review: Subject.REVIEW,
@@ -48,8 +48,16 @@ def _derive(session: Session) -> None:
         return
     today = london_today(clock.now())
     contexts: dict[str, DeadlineContext] = {}
+    _held, timers = preload(session, pending)  # _held keeps the loaded rows alive
     for subject, subject_id in sorted(pending, key=lambda item: (item[0].value, str(item[1]))):
-        sync_timers(session, subject, subject_id, today, contexts)
+        sync_timers(
+            session,
+            subject,
+            subject_id,
+            today,
+            contexts,
+            existing=timers[(subject.value, subject_id)],
+        )
     session.flush()
     session.info.pop(_PENDING, None)  # the flushes above noted nothing new to derive
 

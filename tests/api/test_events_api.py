@@ -268,3 +268,26 @@ def test_concurrent_duplicates_apply_once(app: FastAPI, admin_headers: Headers,
     assert len({event_id for _, event_id in results}) == 1
     assert count_rows(Event) == 1
     assert count_rows(EventEffect) == 1
+
+
+def test_idempotency_key_on_plans_and_attendees(client: TestClient, admin_headers: Headers,
+                                                looked_after: dict[str, Any],
+                                                count_rows: RowCounter) -> None:
+    from review_service.models import Attendee, Plan
+
+    child = create_child(client, admin_headers)
+    headers = {**admin_headers, "Idempotency-Key": "plan-1"}
+    body = {"child_id": child["id"], "type": "pathway", "start_date": "2026-01-05"}
+    first = client.post("/v1/plans", json=body, headers=headers)
+    second = client.post("/v1/plans", json=body, headers=headers)
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert first.json()["id"] == second.json()["id"]
+    assert count_rows(Plan) == 2  # the looked-after fixture's plan and this one
+    review_id = looked_after["next_review"]["id"]
+    attendee = {"name": "Sam's mother", "role": "parent", "has_parental_responsibility": True}
+    key = {**admin_headers, "Idempotency-Key": "att-1"}
+    a = client.post(f"/v1/reviews/{review_id}/attendees", json=attendee, headers=key)
+    b = client.post(f"/v1/reviews/{review_id}/attendees", json=attendee, headers=key)
+    assert (a.status_code, b.status_code) == (201, 201)
+    assert a.json()["id"] == b.json()["id"]
+    assert count_rows(Attendee) == 1

@@ -7,6 +7,7 @@ from datetime import date
 
 from fastapi import APIRouter, Response, status
 
+from review_service import idempotency
 from review_service.actions import service
 from review_service.actions.schemas import (
     ActionCreate,
@@ -24,6 +25,7 @@ from review_service.dependencies import (
     WritePrincipal,
 )
 from review_service.etags import etag_for
+from review_service.idempotency import IdempotencyKeyHeader, request_fingerprint
 from review_service.models import Action
 from review_service.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from review_service.problems import problem_responses
@@ -68,12 +70,22 @@ def create_action(
     review_id: uuid.UUID,
     body: ActionCreate,
     response: Response,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> ActionOut:
     """Record a decision of the review as an action with an owner and a due date (RULES.md §7).
     Decisions are made at the meeting: 409 unless the review is held; `due_by` before
     `held_on` is 422."""
+    claim = idempotency.claim(
+        session,
+        principal,
+        idempotency_key,
+        request_fingerprint("POST", f"/v1/reviews/{review_id}/actions", body),
+        now,
+    )
     action = service.create_action(session, principal, review_id, body, now)
-    return _one(action, london_today(now), response)
+    out = _one(action, london_today(now), response)
+    claim.remember(status.HTTP_201_CREATED, out)
+    return out
 
 
 @router.get("/reviews/{review_id}/actions", response_model=ActionList, responses=_READ_ERRORS)

@@ -6,6 +6,7 @@ import uuid
 
 from fastapi import APIRouter, Response, status
 
+from review_service import idempotency
 from review_service.attendees import service
 from review_service.attendees.schemas import (
     AttendanceCheck,
@@ -23,6 +24,7 @@ from review_service.dependencies import (
 )
 from review_service.domain.attendance import AttendeeRole, ContributionMode, Reply
 from review_service.etags import etag_for
+from review_service.idempotency import IdempotencyKeyHeader, request_fingerprint
 from review_service.models import Attendee
 from review_service.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from review_service.problems import problem_responses
@@ -71,12 +73,22 @@ def add_attendee(
     review_id: uuid.UUID,
     body: AttendeeCreate,
     response: Response,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> AttendeeOut:
     """List someone for the review: invited (`invited_on` not in the future), or deliberately
     not invited with `not_invited_reason`. 409 for a cancelled review, or `attended` before
     the review is scheduled."""
+    claim = idempotency.claim(
+        session,
+        principal,
+        idempotency_key,
+        request_fingerprint("POST", f"/v1/reviews/{review_id}/attendees", body),
+        now,
+    )
     attendee = service.add_attendee(session, principal, review_id, body, now)
-    return _one(attendee, response)
+    out = _one(attendee, response)
+    claim.remember(status.HTTP_201_CREATED, out)
+    return out
 
 
 @router.get("/{review_id}/attendees", response_model=AttendeeList, responses=_READ_ERRORS)

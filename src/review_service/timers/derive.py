@@ -197,6 +197,10 @@ def sync_timers(
             fired_for_same_date or (timer.fired_at is None and timer.fire_at == reminder.fire_at)
         ):
             timer.payload = _payload(deadline, reminder)
+            # A moved deadline can keep a timer whose moment did not move (e.g. Sun -> Sat:
+            # same working day before it); it must record the new date, or once fired it
+            # would look "fired for another date" at the next sync and fire again.
+            timer.due_by = deadline.due_by
             kept.add(key)
         else:
             session.delete(timer)

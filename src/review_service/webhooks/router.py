@@ -7,8 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response, status
 
+from review_service import idempotency
 from review_service.auth import Principal, Scope
 from review_service.dependencies import NowDep, SessionDep, require
+from review_service.idempotency import IdempotencyKeyHeader, request_fingerprint
 from review_service.models import Delivery, DeliveryAttempt, OutboxMessage, WebhookSubscription
 from review_service.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from review_service.problems import problem_responses
@@ -82,10 +84,24 @@ def delivery_out(
     responses=problem_responses(401, 403, 422),
 )
 def create(
-    session: SessionDep, principal: WebhooksPrincipal, now: NowDep, body: SubscriptionCreate
+    session: SessionDep,
+    principal: WebhooksPrincipal,
+    now: NowDep,
+    body: SubscriptionCreate,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> SubscriptionWithSecret:
-    """Subscribe a URL to event types; the `whsec_` secret is shown only now."""
-    return _with_secret(service.create_subscription(session, principal, body, now))
+    """Subscribe a URL to event types; the `whsec_` secret is shown only now. A retry with
+    the same `Idempotency-Key` gets the same subscription (and secret) back."""
+    claim = idempotency.claim(
+        session,
+        principal,
+        idempotency_key,
+        request_fingerprint("POST", "/v1/webhook-subscriptions", body),
+        now,
+    )
+    out = _with_secret(service.create_subscription(session, principal, body, now))
+    claim.remember(status.HTTP_201_CREATED, out)
+    return out
 
 
 @router.get("", response_model=SubscriptionList, responses=problem_responses(401, 403, 422))

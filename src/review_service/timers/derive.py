@@ -259,10 +259,15 @@ def preload(
     timers: dict[tuple[str, uuid.UUID], list[Timer]] = {
         (subject.value, subject_id): [] for subject, subject_id in subjects
     }
-    for chunk in _chunks(sorted({subject_id for _, subject_id in subjects})):
-        for timer in session.scalars(select(Timer).where(Timer.subject_id.in_(chunk))):
-            key = (timer.subject_type, timer.subject_id)
-            if key in timers:
-                timers[key].append(timer)
+    for subject in _MODELS:
+        # By type and id: (subject_type, subject_id) is what the index leads with.
+        ids = sorted(i for s, i in subjects if s is subject)
+        for chunk in _chunks(ids):
+            for timer in session.scalars(
+                select(Timer).where(
+                    Timer.subject_type == subject.value, Timer.subject_id.in_(chunk)
+                )
+            ):
+                timers[(timer.subject_type, timer.subject_id)].append(timer)
                 held.append(timer)
     return held, timers

@@ -1,9 +1,9 @@
 """Event-ingestion benchmark at national scale (issue 4, "Speed").
 
 Run as `.venv/bin/python bench/events.py [--events 20000 --posters 8 --duplicates 0.10
---workers 1 --reuse]`. Keeps (with --reuse, when seeded alike) or seeds the PostgreSQL database
-`review_bench` (bench/seed.py via bench/api.py) and migrates it to head, starts the real server
-with an `events`-scope token bound to no authority, and posts a stream of significant events
+--workers 1 --reuse]`. Keeps (with --reuse, when seeded alike) or drops and reseeds the PostgreSQL
+database `review_bench` (bench/seed.py via bench/api.py), migrates it to head, starts the real
+server with an `events`-scope token bound to no authority, and posts a stream of significant events
 about random children with open plans (a realistic type mix, distinct source + event_id pairs,
 plus exact repeats of earlier events, some racing their original) from concurrent asyncio
 httpx posters on 127.0.0.1. Prints events/s, p50/p99 latency and the status counts, then
@@ -26,7 +26,9 @@ import ctypes  # noqa: E402
 import itertools  # noqa: E402
 import json  # noqa: E402
 import random  # noqa: E402
+import re  # noqa: E402
 import statistics  # noqa: E402
+import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from collections import Counter, defaultdict  # noqa: E402
@@ -201,7 +203,7 @@ class Run:
     sent: list[Sent] = field(default_factory=list)
     wall: float = 0.0
     capped: bool = False
-    cpu: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0)
+    cpu: tuple[float, ...] = (0.0,) * 7
 
 
 async def post_all(
@@ -213,7 +215,7 @@ async def post_all(
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     one = httpx.Limits(max_connections=1, max_keepalive_connections=1)
     started = time.perf_counter()
-    end, before = started + cap, api.cpu(pid)
+    end, before = started + cap, (*api.cpu(pid), *idle_and_steal())
 
     async def poster(number: int) -> None:
         async with httpx.AsyncClient(base_url=base, headers=headers, limits=one, timeout=60) as c:
@@ -233,9 +235,35 @@ async def post_all(
 
     await asyncio.gather(*(poster(i) for i in range(posters)))
     run.wall = max((s.finished for s in run.sent), default=started) - started
-    after = api.cpu(pid)
+    after = (*api.cpu(pid), *idle_and_steal())
     run.cpu = tuple((b - a) / max(run.wall, 1e-9) for a, b in zip(before, after, strict=True))
     return run
+
+
+async def health_rate(base: str, posters: int, seconds: float) -> float:
+    """Requests/s of GET /health (no token, no database) with the same posters: what the
+    server's HTTP stack alone can answer."""
+    count, end = 0, time.perf_counter() + seconds
+    one = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+
+    async def poster() -> None:
+        nonlocal count
+        async with httpx.AsyncClient(base_url=base, limits=one, timeout=60) as client:
+            while time.perf_counter() < end:
+                await client.get("/health")
+                count += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(poster() for _ in range(posters)))
+    return count / (time.perf_counter() - started)
+
+
+def idle_and_steal() -> tuple[float, float, float]:
+    """Seconds all cores spent idle, idle waiting on I/O, and stolen by other guests."""
+    with open("/proc/stat") as f:
+        ticks = [int(v) for v in f.readline().split()[1:]]
+    hz = os.sysconf("SC_CLK_TCK")
+    return ticks[3] / hz, ticks[4] / hz, ticks[7] / hz
 
 
 def pct(values: list[float], p: float) -> float:
@@ -243,7 +271,7 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000 if ordered else 0.0
 
 
-def report(run: Run, args: argparse.Namespace, load: tuple[float, ...]) -> None:
+def report(run: Run, args: argparse.Namespace, load: tuple[float, ...], health: float) -> None:
     sent, wall = run.sent, max(run.wall, 1e-9)
     statuses = Counter(s.status for s in sent)
     errors = [s for s in sent if s.status not in (200, 201)]
@@ -283,8 +311,12 @@ def report(run: Run, args: argparse.Namespace, load: tuple[float, ...]) -> None:
             print(f"    status {status}: {count:,}")
     for s in errors[:5]:
         print(f"    error sample: {s.status} {s.item.body['event_id']}: {s.text[:300]}")
-    used = " / ".join(f"{c:.0%}" for c in run.cpu)
-    print(f"  CPU over the run, share of one core, client / server / postgres / other: {used}")
+    used = " / ".join(f"{c:.0%}" for c in run.cpu[:4])
+    print(
+        f"  CPU over the run, share of one core: client / server / postgres / other "
+        f"{used}; idle {run.cpu[4]:.0%}, I/O wait {run.cpu[5]:.0%}, stolen {run.cpu[6]:.0%}"
+    )
+    print(f"  for scale: GET /health (no token, no database), same posters: {health:,.0f} /s")
     rate = len(sent) / wall
     verdict = "met" if rate >= TARGET and not errors else "NOT met"
     print(
@@ -350,7 +382,7 @@ def check_database(conn: psycopg.Connection[Any], run: Run, prefix: str) -> bool
     raced = sum(
         1
         for group in repeated
-        for a, b in itertools.pairwise(group)
+        for a, b in itertools.pairwise(sorted(group, key=lambda s: s.started))
         if b.started < a.finished and a.poster != b.poster
     )
     won_by_repeat = sum(
@@ -419,31 +451,34 @@ class WireTrace:
         dbapi_connection.pgconn.trace(self.file.fileno())
         dbapi_connection.pgconn.set_trace_flags(pq.Trace.REGRESS_MODE)
 
-    def take(self) -> tuple[int, float]:
-        """(round trips, seconds waiting) since the last call."""
+    def take(self) -> tuple[int, float, float]:
+        """(round trips, seconds waiting, of which on COMMIT) since the last call."""
         self.libc.fflush(None)
         with open(self.file.name) as f:
             f.seek(self.offset)
             text = f.read()
             self.offset = f.tell()
-        trips, waiting, first = 0, 0.0, None
+        trips, waiting, commit, first, committing = 0, 0.0, 0.0, None, False
         for line in text.splitlines():
             parts = line.split("\t")
             if len(parts) < 4:
                 continue
             at = datetime.fromisoformat(parts[0]).timestamp()
             if parts[1] == "F" and first is None:
-                first = at
+                first, committing = at, parts[3] == "Query" and '"COMMIT"' in line
             elif parts[1] == "B" and parts[3] == "ReadyForQuery" and first is not None:
-                trips, waiting, first = trips + 1, waiting + at - first, None
-        return trips, waiting
+                trips, waiting = trips + 1, waiting + at - first
+                commit += at - first if committing else 0.0
+                first = None
+        return trips, waiting, commit
 
 
 @dataclass
 class Sample:
-    statements: list[tuple[str, float]]
+    statements: list[tuple[str, float, Any]]
     trips: int
     waiting: float
+    commit: float
     total: float
     effects: int
 
@@ -468,8 +503,8 @@ def profile(token: str, pools: dict[bool, list[str]], prefix: str, per_kind: int
     trace, statements = WireTrace(), []
     sa_event.listen(app.state.engine, "connect", trace.attach)
 
-    def before(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        statements.append([statement, time.perf_counter()])
+    def before(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        statements.append([statement, time.perf_counter(), parameters])
 
     def after(*_: Any) -> None:
         statements[-1][1] = time.perf_counter() - statements[-1][1]
@@ -494,9 +529,10 @@ def profile(token: str, pools: dict[bool, list[str]], prefix: str, per_kind: int
             response = client.post("/v1/events", json=body, headers=headers)
             total = time.perf_counter() - started
             assert response.status_code == expect, response.text
-            trips, waiting = trace.take()
-            done = [(s, d) for s, d in statements]
-            return Sample(done, trips, waiting, total, len(response.json()["effects"]))
+            trips, waiting, commit = trace.take()
+            done = [(s, d, p) for s, d, p in statements]
+            effects = len(response.json()["effects"])
+            return Sample(done, trips, waiting, commit, total, effects)
 
         health = []
         for _ in range(20):
@@ -518,27 +554,86 @@ def profile(token: str, pools: dict[bool, list[str]], prefix: str, per_kind: int
     )
     print(
         f"  {'kind':<44}{'effects':>8}{'SQL':>6}{'trips':>7}{'ms':>7}{'ms wire':>8}"
-        f"{'ms py':>7}   statements by verb"
+        f"{'commit':>7}{'ms py':>7}   statements by verb"
     )
     for name, samples in results.items():
         mean = statistics.fmean
-        verbs = Counter(verb(s) for sample in samples for s, _ in sample.statements)
+        verbs = Counter(verb(s) for sample in samples for s, *_ in sample.statements)
         by_verb = " ".join(f"{v} {c / len(samples):.1f}" for v, c in verbs.most_common())
         total, wire = mean(s.total for s in samples), mean(s.waiting for s in samples)
         sql = [len(s.statements) for s in samples]
         print(
             f"  {name:<44}{mean(s.effects for s in samples):>8.1f}{mean(sql):>6.1f}"
             f"{mean(s.trips for s in samples):>7.1f}{total * 1000:>7.1f}{wire * 1000:>8.1f}"
-            f"{(total - wire) * 1000:>7.1f}   {by_verb}  (SQL {min(sql)}-{max(sql)})"
+            f"{mean(s.commit for s in samples) * 1000:>7.1f}{(total - wire) * 1000:>7.1f}   "
+            f"{by_verb}  (SQL {min(sql)}-{max(sql)})"
         )
+    growth = defaultdict(set)
+    for name, samples in results.items():
+        if not name.startswith("repeat"):
+            for sample in samples:
+                growth[name.split(" (")[0]].add((sample.effects, len(sample.statements)))
+    print("  SQL statements by number of effects (one effect per affected open plan):")
+    for name, pairs in growth.items():
+        print(f"    {name:<26} " + ", ".join(f"{e} -> {n}" for e, n in sorted(pairs)))
     sample = max(results["consideration (social_worker_changed)"], key=lambda s: s.effects)
     print(f"\n  the statements of one consideration event with {sample.effects} effect(s):")
-    for text, took in sample.statements:
+    for text, took, _ in sample.statements:
         flat = " ".join(text.split())
         print(f"    {took * 1000:6.2f} ms  {flat[:130]}{' ...' if len(flat) > 130 else ''}")
+    posts = [sample for name, s in results.items() if not name.startswith("repeat") for sample in s]
+    by_table: dict[str, list[float]] = defaultdict(list)
+    for post_sample in posts:
+        for text, took, _ in post_sample.statements:
+            by_table[table_of(text)].append(took)
+    print(f"\n  time per statement kind over the {len(posts)} posts that stored an event:")
+    ranked = sorted(by_table.items(), key=lambda kv: -sum(kv[1]))
+    for name, took in ranked[:10]:
+        mean_ms, per_post = statistics.fmean(took) * 1000, sum(took) / len(posts) * 1000
+        print(
+            f"    {name:<36} {len(took) / len(posts):5.1f} per post, mean {mean_ms:6.2f} ms, "
+            f"max {max(took) * 1000:7.2f} ms, {per_post:6.2f} ms per post"
+        )
+    slowest = max(
+        (st for p in posts for st in p.statements if verb(st[0]) == "SELECT"), key=lambda st: st[1]
+    )
+    text, took, parameters = slowest
+    flat = " ".join(text.split())
+    print(f"\n  EXPLAIN (ANALYZE, BUFFERS) of the slowest SELECT seen ({took * 1000:.1f} ms):")
+    print(f"    {flat[:300]}{' ...' if len(flat) > 300 else ''}")
+    with psycopg.connect(seed.psycopg_url(URL)) as conn:
+        for (line,) in conn.execute(f"EXPLAIN (ANALYZE, BUFFERS) {text}", parameters):
+            print(f"    {line}")
+        conn.rollback()
+
+
+def table_of(statement: str) -> str:
+    """'SELECT timers', 'INSERT considerations', 'SAVEPOINT' ..."""
+    word = verb(statement)
+    found = re.search(r"\b(?:FROM|INTO|UPDATE)\s+(\w+)", statement)
+    return f"{word} {found.group(1)}" if found and word != "SAVEPOINT" else word
 
 
 # --- main ----------------------------------------------------------------------------------
+
+
+def code_version() -> str:
+    """The commit the server runs, and whether src/ or migrations/ differ from it (read-only
+    git queries)."""
+    root = os.path.dirname(_HERE)
+    try:
+        head = subprocess.run(
+            ["git", "-C", root, "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "-C", root, "status", "--porcelain", "--", "src", "migrations"],
+            capture_output=True,
+            text=True,
+        ).stdout.split("\n")
+    except OSError:
+        return "unknown"
+    dirty = sum(1 for line in changed if line.strip())
+    return f"{head}" + (f" + {dirty} uncommitted file(s) in src/, migrations/" if dirty else "")
 
 
 def make_token(prefix: str) -> str:
@@ -573,6 +668,7 @@ def main() -> None:
         f"over {len(pools[False]):,} sampled children with an open plan ({len(pools[True]):,} "
         f"with an open in-care plan), today {today}; {args.warmup} warm-up events first"
     )
+    print(f"code: {code_version()}")
     port = api.free_port()
     env = {"REVIEW_SERVICE_DATABASE_URL": URL, "REVIEW_SERVICE_LOG_LEVEL": "warning"}
     command = [os.path.join(os.path.dirname(sys.executable), "review-service")]
@@ -592,12 +688,13 @@ def main() -> None:
             warmed = asyncio.run(post_all(base, token, warm, args.posters, 60, server.pid))
             bad = [s for s in warmed.sent if s.status != 201]
             print(f"warm-up: {len(warmed.sent)} events, {len(bad)} not 201", file=sys.stderr)
+        health = asyncio.run(health_rate(base, args.posters, 3.0))
         load = os.getloadavg()
         print(f"posting {len(stream):,} requests ...", file=sys.stderr, flush=True)
         run = asyncio.run(post_all(base, token, stream, args.posters, args.max_seconds, server.pid))
     finally:
         api.stop(server)
-    report(run, args, load)
+    report(run, args, load, health)
     check_database(conn, run, f"{prefix}-run")
     profile(token, pools, f"{prefix}-profile", args.profile)
     conn.close()

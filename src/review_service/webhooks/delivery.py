@@ -238,14 +238,23 @@ def deliver_due(
     if not jobs:
         return 0
     owned = client is None
-    client = client or httpx.Client(timeout=ATTEMPT_TIMEOUT, follow_redirects=False)
+    sender = client or httpx.Client(timeout=ATTEMPT_TIMEOUT, follow_redirects=False)
+    # Every attempt must end before the lease lapses, or another worker may claim and send
+    # the same message meanwhile (a slow batch: 200 jobs, 16 at a time, 15 s each, outlasts
+    # the 60 s lease). Jobs the batch reaches too late are left to the next claim.
+    last_start = now + LEASE - timedelta(seconds=2 * ATTEMPT_TIMEOUT)
+
+    def attempt(job: Job) -> Result | None:
+        at = clock.now()
+        return send(sender, job, at) if at <= last_start else None
+
     try:
         with ThreadPoolExecutor(max_workers=min(concurrency, len(jobs))) as pool:
-            results = list(pool.map(lambda job: send(client, job, clock.now()), jobs))
+            results = [result for result in pool.map(attempt, jobs) if result is not None]
     finally:
         if owned:
-            client.close()
+            sender.close()
     with sessions() as session, session.begin():
         for result in results:
             record(session, result, clock.now(), schedule)
-    return len(jobs)
+    return len(results)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -180,3 +181,49 @@ def prune(sessions: sessionmaker[Session], clock: Clock, *, keep_days: int = 30)
         )
         session.execute(delete(Timer).where(Timer.fired_at < cutoff - timedelta(days=60)))
         return int(getattr(deleted, "rowcount", 0) or 0)
+
+
+def recount_timers(sessions: sessionmaker[Session], clock: Clock, *, chunk: int = 500) -> int:
+    """Nightly: re-derive the timers of every open deadline, in chunks, so that the table
+    heals from anything that bypassed the commit hook (a restore, a hand-edited row).
+    Returns how many deadlines were checked."""
+    from review_service.domain.reminders import Subject
+    from review_service.models import Consideration, Meeting, Milestone, Review
+    from review_service.policies.lookup import DeadlineContext
+    from review_service.timers.derive import preload, sync_timers
+
+    open_rows: dict[Subject, tuple[Any, Any]] = {
+        Subject.REVIEW: (Review, Review.status.in_(["due", "scheduled", "adjourned"])),
+        Subject.MILESTONE: (Milestone, Milestone.status == "pending"),
+        Subject.ACTION: (Action, Action.status == "open"),
+        Subject.CONSIDERATION: (Consideration, Consideration.status == "open"),
+        Subject.MEETING: (Meeting, Meeting.status == "due"),
+    }
+    checked = 0
+    for subject, (model, is_open) in open_rows.items():
+        after = None
+        while True:
+            with sessions() as session, session.begin():
+                query = select(model.id).where(is_open).order_by(model.id).limit(chunk)
+                if after is not None:
+                    query = query.where(model.id > after)
+                ids = list(session.scalars(query))
+                if not ids:
+                    break
+                pending = {(subject, subject_id) for subject_id in ids}
+                _held, timers = preload(session, pending)
+                contexts: dict[str, DeadlineContext] = {}
+                today = london_today(clock.now())
+                for subject_id in ids:
+                    sync_timers(
+                        session,
+                        subject,
+                        subject_id,
+                        today,
+                        contexts,
+                        existing=timers[(subject.value, subject_id)],
+                    )
+            checked += len(ids)
+            after = ids[-1]
+    logger.info("recount checked the timers of %d open deadlines", checked)
+    return checked

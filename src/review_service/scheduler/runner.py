@@ -15,7 +15,12 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from review_service.clock import Clock
-from review_service.scheduler.jobs import fire_due_timers, prune, recompute_after_calendar_change
+from review_service.scheduler.jobs import (
+    fire_due_timers,
+    prune,
+    recompute_after_calendar_change,
+    recount_timers,
+)
 from review_service.scheduler.leadership import Leadership
 from review_service.settings import Settings
 from review_service.webhooks.delivery import deliver_due
@@ -46,6 +51,15 @@ class SchedulerRunner:
             "interval",
             seconds=self._settings.delivery_poll_seconds,
             id="deliver",
+            **common,
+        )
+        self._scheduler.add_job(
+            self.recount,
+            "cron",
+            hour=2,
+            minute=0,
+            timezone="Europe/London",
+            id="recount",
             **common,
         )
         self._scheduler.add_job(
@@ -83,6 +97,11 @@ class SchedulerRunner:
         """Nightly clean-up of delivered messages and old fired timers (leader only)."""
         if self.leadership.try_lead():
             prune(self._sessions, self._clock)
+
+    def recount(self) -> None:
+        """Nightly re-derivation of every open deadline's timers (leader only)."""
+        if self.leadership.try_lead():
+            recount_timers(self._sessions, self._clock)
 
     def run_once(self) -> tuple[bool, int]:
         """One full pass, synchronously (tests and simulations drive the clock with it)."""

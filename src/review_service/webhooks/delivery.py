@@ -238,7 +238,10 @@ def deliver_due(
     if not jobs:
         return 0
     owned = client is None
-    sender = client or httpx.Client(timeout=ATTEMPT_TIMEOUT, follow_redirects=False)
+    # Keep-alive pool at least as wide as the concurrency: past httpx's default of 20, a known
+    # httpcore race (encode/httpcore#1110) can fail an attempt the receiver already got.
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    sender = client or httpx.Client(timeout=ATTEMPT_TIMEOUT, follow_redirects=False, limits=limits)
     # Every attempt must end before the lease lapses, or another worker may claim and send
     # the same message meanwhile (a slow batch: 200 jobs, 16 at a time, 15 s each, outlasts
     # the 60 s lease). Jobs the batch reaches too late are left to the next claim.

@@ -107,3 +107,22 @@ def test_moving_the_deadline_moves_its_reminders_and_completing_withdraws_them(
     runner.run_once()
     assert receiver.of_type("review.overdue") == []
     assert len(receiver.of_type("review.held")) == 1
+
+
+def test_preparation_milestones_of_a_held_review_stop_escalating(
+    client: TestClient, admin_headers: Headers, clock: ControllableClock, runner: SchedulerRunner,
+    receiver: Receiver, make_token: Any,
+) -> None:
+    client.post("/v1/webhook-subscriptions", json={
+        "url": receiver.url, "event_types": ["milestone.overdue"]},
+        headers=make_token("webhooks"))
+    clock.set(datetime(2026, 2, 1, 12, tzinfo=UTC))
+    plan = create_plan(client, admin_headers, plan_type="pathway", start_date="2025-09-15")
+    # Held early, on 2 Feb, with its invitations (due 27 Feb) and child visit never marked done.
+    clock.set(datetime(2026, 2, 3, 12, tzinfo=UTC))
+    held = client.post(f"/v1/reviews/{plan['next_review']['id']}/complete",
+                       json={"held_on": "2026-02-02"}, headers=admin_headers)
+    assert held.status_code == 200
+    clock.set(at_london_midnight("2026-03-20"))
+    runner.run_once()
+    assert receiver.of_type("milestone.overdue") == []

@@ -16,6 +16,7 @@ from review_service.domain.considered_plans import considered_plan_findings
 from review_service.domain.findings import Finding
 from review_service.domain.milestones import MilestoneStatus
 from review_service.domain.plan_types import PlanType
+from review_service.domain.reminders import Subject
 from review_service.domain.reviews import (
     PENDING_STATUSES,
     InvalidReviewDate,
@@ -39,6 +40,7 @@ from review_service.reviews.schemas import (
     MilestoneUpdate,
     ScheduleRequest,
 )
+from review_service.timers.tracking import recheck
 from review_service.webhooks.outbox import publish
 
 
@@ -325,6 +327,12 @@ def complete_review(
     deadlines.refresh_late(review)
     review.updated_at = now
     deadlines.add_post_review_milestones(session, plan, review, ctx)
+    # Preparation milestones left undone stay on the record but stop reminding.
+    recheck(
+        session,
+        Subject.MILESTONE,
+        [m.id for m in repository.milestones_of_reviews(session, [review.id]).get(review.id, [])],
+    )
     if body.review_interval_months is not None:
         plan.review_interval_months = body.review_interval_months
         plan.updated_at = now

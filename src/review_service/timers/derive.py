@@ -15,7 +15,12 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from review_service.domain.milestones import MilestoneKind, MilestoneStatus
+from review_service.domain.milestones import (
+    RULE_BY_KIND,
+    Anchor,
+    MilestoneKind,
+    MilestoneStatus,
+)
 from review_service.domain.reminders import Reminder, Subject, reminders_for
 from review_service.domain.reviews import PENDING_STATUSES
 from review_service.models import Action, Consideration, Meeting, Milestone, Review, Timer
@@ -58,6 +63,10 @@ def open_deadline(session: Session, subject: Subject, subject_id: uuid.UUID) -> 
     if subject is Subject.MILESTONE:
         milestone = session.get(Milestone, subject_id)
         if milestone is None or milestone.status != MilestoneStatus.PENDING:
+            return None
+        if _review_has_met(session, milestone):
+            # A preparation step of a review that has been held or cancelled: the record
+            # keeps it as not done, but reminding or escalating it now helps nobody.
             return None
         authority = _authority_of_plan(session, milestone.plan_id)
         return Deadline(
@@ -118,6 +127,15 @@ def open_deadline(session: Session, subject: Subject, subject_id: uuid.UUID) -> 
         meeting.chair_role,
         {"meeting_id": str(meeting.id), "kind": meeting.kind, "plan_id": str(meeting.plan_id)},
     )
+
+
+def _review_has_met(session: Session, milestone: Milestone) -> bool:
+    if milestone.review_id is None:
+        return False
+    if RULE_BY_KIND[MilestoneKind(milestone.kind)].anchor is not Anchor.BEFORE_REVIEW:
+        return False
+    review = session.get(Review, milestone.review_id)
+    return review is not None and review.status not in {s.value for s in PENDING_STATUSES}
 
 
 def _authority_of_plan(session: Session, plan_id: uuid.UUID) -> str:

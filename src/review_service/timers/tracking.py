@@ -72,3 +72,10 @@ def install_timer_tracking() -> None:
         event.listen(Session, "after_flush", _note)
         event.listen(Session, "before_commit", _derive)
         event.listen(Session, "after_rollback", _forget)
+
+
+def recheck(session: Session, subject: Subject, subject_ids: list[uuid.UUID]) -> None:
+    """Have these subjects' timers re-derived at commit although their rows did not change
+    (e.g. a review's preparation milestones once the review has been held)."""
+    pending: set[tuple[Subject, uuid.UUID]] = session.info.setdefault(_PENDING, set())
+    pending.update((subject, subject_id) for subject_id in subject_ids)

@@ -24,7 +24,7 @@ from review_service.limits import LocalAuthorityCode, PersonId
 from review_service.models import Review
 from review_service.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from review_service.problems import problem_responses
-from review_service.reviews import repository, service
+from review_service.reviews import completion, repository, service
 from review_service.reviews.dashboard import render_review_list
 from review_service.reviews.schemas import (
     AdjournRequest,
@@ -162,7 +162,7 @@ def complete(
     if_match: IfMatchHeader = None,
 ) -> CompleteResponse:
     """Record the review as held; the response carries `next_review`, due from `held_on`."""
-    change = service.complete_review(session, principal, review_id, body, if_match, now)
+    change = completion.complete_review(session, principal, review_id, body, if_match, now)
     today = london_today(now)
     held = _one(session, change.review, today, response)
     next_review = (
@@ -186,7 +186,7 @@ def cancel(
     if_match: IfMatchHeader = None,
 ) -> CancelResponse:
     """Cancel a meeting with a reason; a replacement opens with the same due date."""
-    change = service.cancel_review(session, principal, review_id, body, if_match, now)
+    change = completion.cancel_review(session, principal, review_id, body, if_match, now)
     today = london_today(now)
     cancelled = _one(session, change.review, today, response)
     replacement = (
@@ -209,5 +209,5 @@ def update_milestone(
     body: MilestoneUpdate,
 ) -> MilestoneOut:
     """Mark a milestone `done` (with `completed_on`), `not_applicable` or `pending`."""
-    milestone = service.update_milestone(session, principal, review_id, milestone_id, body, now)
+    milestone = completion.update_milestone(session, principal, review_id, milestone_id, body, now)
     return milestone_out(milestone, london_today(now))

@@ -6,6 +6,7 @@ import base64
 import binascii
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import Query
@@ -57,4 +58,26 @@ def decode_id_cursor(cursor: str) -> uuid.UUID:
     try:
         return uuid.UUID(decode_cursor(cursor, 1)[0])
     except ValueError as exc:
+        raise InvalidCursor("the cursor is malformed") from exc
+
+
+def decode_date_id_cursor(cursor: str) -> tuple[date, uuid.UUID]:
+    """The (date, id) sort key held by a cursor of a list ordered by a date column."""
+    due_text, id_text = decode_cursor(cursor, 2)
+    try:
+        return date.fromisoformat(due_text), uuid.UUID(id_text)
+    except ValueError as exc:
+        raise InvalidCursor("the cursor is malformed") from exc
+
+
+def decode_instant_id_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    """The (UTC instant, id) sort key held by a cursor of a list ordered by a timestamp."""
+    at_text, id_text = decode_cursor(cursor, 2)
+    try:
+        at, item_id = datetime.fromisoformat(at_text), uuid.UUID(id_text)
+        # Only an aware instant in range can be compared with a UTC column.
+        if at.tzinfo is None:
+            raise ValueError("naive datetime")
+        return at.astimezone(UTC), item_id
+    except (ValueError, OverflowError) as exc:
         raise InvalidCursor("the cursor is malformed") from exc

@@ -17,7 +17,11 @@ from review_service.clock import london_today
 from review_service.domain.reviews import ReviewStatus
 from review_service.etags import check_if_match
 from review_service.models import Action, Review
-from review_service.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
+from review_service.pagination import (
+    Page,
+    decode_date_id_cursor,
+    encode_cursor,
+)
 from review_service.problems import Conflict, InvalidRequest, NotFound
 from review_service.reviews import repository
 
@@ -117,11 +121,7 @@ def list_actions(
     review = repository.visible_review(session, principal, review_id)
     query = select(Action).where(Action.review_id == review.id)
     if cursor:
-        due_text, id_text = decode_cursor(cursor, 2)
-        try:
-            due, after_id = date.fromisoformat(due_text), uuid.UUID(id_text)
-        except ValueError as exc:
-            raise InvalidCursor("the cursor is malformed") from exc
+        due, after_id = decode_date_id_cursor(cursor)
         query = query.where(
             (Action.due_by > due) | ((Action.due_by == due) & (Action.id > after_id))
         )

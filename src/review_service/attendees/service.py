@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import Enum
 
 from sqlalchemy import func, select
@@ -32,7 +32,11 @@ from review_service.domain.plan_types import PlanType
 from review_service.domain.reviews import ReviewStatus
 from review_service.etags import check_if_match
 from review_service.models import Attendee, Child, Review
-from review_service.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
+from review_service.pagination import (
+    Page,
+    decode_instant_id_cursor,
+    encode_cursor,
+)
 from review_service.problems import Conflict, InvalidRequest, NotFound
 from review_service.reviews import repository
 from review_service.reviews.deadlines import scheduled_date
@@ -154,15 +158,7 @@ def list_attendees(
     review = repository.visible_review(session, principal, review_id)
     query = select(Attendee).where(Attendee.review_id == review.id)
     if cursor:
-        at_text, id_text = decode_cursor(cursor, 2)
-        try:
-            at, after_id = datetime.fromisoformat(at_text), uuid.UUID(id_text)
-            # Only an aware instant in range can be compared with the UTC column.
-            if at.tzinfo is None:
-                raise ValueError("naive datetime")
-            at = at.astimezone(UTC)
-        except (ValueError, OverflowError) as exc:
-            raise InvalidCursor("the cursor is malformed") from exc
+        at, after_id = decode_instant_id_cursor(cursor)
         query = query.where(
             (Attendee.created_at > at) | ((Attendee.created_at == at) & (Attendee.id > after_id))
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
@@ -12,7 +12,11 @@ from sqlalchemy.orm import Session
 
 from review_service.auth import Principal
 from review_service.models import AuditEntry
-from review_service.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
+from review_service.pagination import (
+    Page,
+    decode_instant_id_cursor,
+    encode_cursor,
+)
 
 
 def _plain(value: Any) -> Any:
@@ -76,15 +80,7 @@ def list_entries(
     if principal.local_authority is not None:
         query = query.where(AuditEntry.local_authority == principal.local_authority)
     if cursor is not None:
-        at_text, id_text = decode_cursor(cursor, 2)
-        try:
-            at, entry_id = datetime.fromisoformat(at_text), uuid.UUID(id_text)
-            # Only an aware instant in range can be compared with the UTC column.
-            if at.tzinfo is None:
-                raise ValueError("naive datetime")
-            at = at.astimezone(UTC)
-        except (ValueError, OverflowError) as exc:
-            raise InvalidCursor("the cursor is malformed") from exc
+        at, entry_id = decode_instant_id_cursor(cursor)
         query = query.where(
             (AuditEntry.at < at) | ((AuditEntry.at == at) & (AuditEntry.id < entry_id))
         )

@@ -14,7 +14,11 @@ from review_service.clock import london_today
 from review_service.considerations.schemas import DecisionRequest
 from review_service.domain.reviews import ReviewStatus
 from review_service.models import Consideration, Plan, Review
-from review_service.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
+from review_service.pagination import (
+    Page,
+    decode_date_id_cursor,
+    encode_cursor,
+)
 from review_service.policies.lookup import deadline_context
 from review_service.problems import Conflict, InvalidRequest, NotFound
 from review_service.reviews import deadlines
@@ -60,11 +64,7 @@ def list_considerations(
     elif overdue is False:
         query = query.where((Consideration.status != "open") | (Consideration.due_by >= today))
     if cursor:
-        due_text, id_text = decode_cursor(cursor, 2)
-        try:
-            after_due, after_id = date.fromisoformat(due_text), uuid.UUID(id_text)
-        except ValueError as exc:
-            raise InvalidCursor("the cursor is malformed") from exc
+        after_due, after_id = decode_date_id_cursor(cursor)
         query = query.where(
             (Consideration.due_by > after_due)
             | ((Consideration.due_by == after_due) & (Consideration.id > after_id))

@@ -21,7 +21,11 @@ from review_service.events.effects import apply_event
 from review_service.events.schemas import EffectOut, EventCreate, EventOut
 from review_service.idempotency import request_fingerprint
 from review_service.models import Child, Event, EventEffect
-from review_service.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
+from review_service.pagination import (
+    Page,
+    decode_instant_id_cursor,
+    encode_cursor,
+)
 from review_service.problems import Conflict, InvalidRequest, NotFound
 
 
@@ -202,11 +206,7 @@ def child_events(
     child = visible_child(session, principal, child_id)
     query = select(Event).where(Event.child_id == child.id)
     if cursor:
-        at_text, id_text = decode_cursor(cursor, 2)
-        try:
-            at, after_id = datetime.fromisoformat(at_text), uuid.UUID(id_text)
-        except ValueError as exc:
-            raise InvalidCursor("the cursor is malformed") from exc
+        at, after_id = decode_instant_id_cursor(cursor)
         query = query.where(
             (Event.received_at < at) | ((Event.received_at == at) & (Event.id < after_id))
         )

@@ -23,7 +23,7 @@ from review_service.domain.reviews import (
 )
 from review_service.etags import check_if_match
 from review_service.models import Plan, Review
-from review_service.pagination import InvalidCursor, decode_cursor
+from review_service.pagination import decode_date_id_cursor
 from review_service.policies.lookup import DeadlineContext, deadline_context
 from review_service.reviews import deadlines, repository
 from review_service.reviews.schemas import (
@@ -120,11 +120,7 @@ def dashboard_query(
     """The IRO dashboard query: reviews ordered by `due_by`, keyset-paginated by a cursor."""
     after = None
     if cursor:
-        due_text, id_text = decode_cursor(cursor, 2)
-        try:
-            after = (date.fromisoformat(due_text), uuid.UUID(id_text))
-        except ValueError as exc:
-            raise InvalidCursor("the cursor is malformed") from exc
+        after = decode_date_id_cursor(cursor)
     return repository.dashboard_query(
         principal,
         statuses=[s.value for s in statuses] if statuses else None,

@@ -11,7 +11,11 @@ from sqlalchemy.orm import Session
 from review_service.audit.service import record_change
 from review_service.auth import Principal
 from review_service.models import Delivery, DeliveryAttempt, OutboxMessage, WebhookSubscription
-from review_service.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
+from review_service.pagination import (
+    Page,
+    decode_instant_id_cursor,
+    encode_cursor,
+)
 from review_service.problems import Conflict, NotFound
 from review_service.webhooks.outbox import publish
 from review_service.webhooks.schemas import SubscriptionCreate, SubscriptionUpdate
@@ -197,11 +201,7 @@ def list_deliveries(
         .where(Delivery.subscription_id == subscription.id)
     )
     if cursor:
-        at_text, id_text = decode_cursor(cursor, 2)
-        try:
-            at, after = datetime.fromisoformat(at_text), uuid.UUID(id_text)
-        except ValueError as exc:
-            raise InvalidCursor("the cursor is malformed") from exc
+        at, after = decode_instant_id_cursor(cursor)
         query = query.where(
             (Delivery.created_at < at) | ((Delivery.created_at == at) & (Delivery.id < after))
         )

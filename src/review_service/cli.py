@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import signal
 import sys
 import threading
@@ -18,6 +19,8 @@ from review_service.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+logger = logging.getLogger("review_service.cli")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -175,11 +178,11 @@ def _scheduler(_args: argparse.Namespace, settings: Settings) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     runner.start()
-    print("scheduler running; Ctrl-C or SIGTERM stops it", flush=True)
+    logger.info("scheduler running; Ctrl-C or SIGTERM stops it")
     stop.wait()
     runner.shutdown()
     engine.dispose()
-    print("scheduler stopped", flush=True)
+    logger.info("scheduler stopped")
     return 0
 
 

@@ -29,6 +29,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import DBAPIError
 
 from review_service.auth import parse_scopes
 from review_service.clock import SystemClock
@@ -271,3 +272,15 @@ def test_the_500_is_logged_with_error_type_route_and_request_id_only(run: Run) -
     assert mine[0]["route"] == "/v1/children"
     assert mine[0]["error_type"].endswith("OperationalError") or mine[0]["error_type"].endswith(
         "ProgrammingError")
+
+
+def test_database_errors_never_quote_bound_parameters(database_url: str) -> None:
+    engine = create_database_engine(Settings(database_url=database_url))
+    try:
+        with pytest.raises(DBAPIError) as failed, engine.connect() as connection:
+            connection.execute(text("SELECT :external_id FROM no_such_table"),
+                               {"external_id": "param-ext-6617"})
+    finally:
+        engine.dispose()
+    assert "param-ext-6617" not in str(failed.value)
+    assert "hidden" in str(failed.value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from itertools import pairwise
 
 from review_service.domain.dfe_records import (
     ChildOutcome,
@@ -18,8 +19,8 @@ from review_service.domain.dfe_records import (
     HeldReview,
     ImportedChild,
     ImportedPlan,
-    Rejection,
     RejectedChild,
+    Rejection,
     ReviewRow,
     SourceRow,
     parse_dfe_date,
@@ -91,16 +92,25 @@ def read_episode(row: EpisodeRow) -> Episode | list[Rejection]:
 def overlap_rejections(child: str, episodes: Sequence[Episode]) -> list[Rejection]:
     """Episodes in `DECOM` order must follow one another: rules 142 and 501."""
     rejections: list[Rejection] = []
-    for previous, episode in zip(episodes, episodes[1:], strict=False):
+    for previous, episode in pairwise(episodes):
         if previous.dec is None:
             rejections.append(
-                _rejection(episode.source, child, "142", "a new episode starts while the "
-                           "previous one has not ended (DEC blank)")
+                _rejection(
+                    episode.source,
+                    child,
+                    "142",
+                    "a new episode starts while the previous one has not ended (DEC blank)",
+                )
             )
         elif episode.decom < previous.dec:
             rejections.append(
-                _rejection(episode.source, child, "501", "the episode starts (DECOM) before "
-                           "the previous episode ended (DEC): episodes overlap")
+                _rejection(
+                    episode.source,
+                    child,
+                    "501",
+                    "the episode starts (DECOM) before "
+                    "the previous episode ended (DEC): episodes overlap",
+                )
             )
     return rejections
 
@@ -137,11 +147,21 @@ def review_row_rejections(
             resolve_participation(PlanType.LOOKED_AFTER, dob, held_on, code)
         except InvalidParticipation:
             if code is ParticipationCode.PN0:
-                found.append(("440", "PN0 is for a child under 4, and the child was 4 or "
-                                     "over on the review date"))
+                found.append(
+                    (
+                        "440",
+                        "PN0 is for a child under 4, and the child was 4 or "
+                        "over on the review date",
+                    )
+                )
             else:
-                found.append(("441", f"{code.value} is for a child of 4 or over, and the "
-                                     "child was under 4 on the review date"))
+                found.append(
+                    (
+                        "441",
+                        f"{code.value} is for a child of 4 or over, and the "
+                        "child was under 4 on the review date",
+                    )
+                )
     return [_rejection(row.source, row.child, rule, reason) for rule, reason in found]
 
 
@@ -158,8 +178,14 @@ def _held_reviews(
         code = _CODES[row.review_code.strip()]
         if held_on in seen:
             if seen[held_on] is not code:
-                rejections.append(_rejection(row.source, child, None, "two REVIEWS rows on "
-                                             "the same date give different codes"))
+                rejections.append(
+                    _rejection(
+                        row.source,
+                        child,
+                        None,
+                        "two REVIEWS rows on the same date give different codes",
+                    )
+                )
             continue
         seen[held_on] = code
         held.append((row.source, held_on, code))
@@ -177,9 +203,13 @@ def ssda903_child(
     """One child's plans from their HEADER, EPISODES and REVIEWS rows, or their rejection."""
     rejections: list[Rejection] = []
     if len(child) > MAX_EXTERNAL_ID_LENGTH:
-        first = next(iter([*header, *episodes, *reviews]))
+        sources = [
+            *(row.source for row in header),
+            *(row.source for row in episodes),
+            *(row.source for row in reviews),
+        ]
         reason = f"CHILD is longer than {MAX_EXTERNAL_ID_LENGTH} characters"
-        return RejectedChild(None, (_rejection(first.source, None, None, reason),))
+        return RejectedChild(None, (_rejection(sources[0], None, None, reason),))
     dob: date | None = None
     if header:
         dob, rejections = header_date_of_birth(header)

@@ -7,13 +7,13 @@ import io
 from datetime import date
 
 import pytest
+from tests.imports.test_ssda903_plans import CALENDAR
 
 from review_service.domain.dfe_records import ImportedChild, NextReview, RejectedChild
 from review_service.domain.plan_types import PlanType
 from review_service.domain.policy import DEFAULT_POLICY
 from review_service.imports.cin_census import plan_cin_census_import
 from review_service.imports.file_errors import FileProblem, ImportFileError
-from tests.imports.test_ssda903_plans import CALENDAR
 
 
 def census(*children: str, reference: str = "2024-03-31") -> bytes:
@@ -29,7 +29,10 @@ def child(child_id: str, dob: str = "2015-05-01", *details: str) -> str:
     return (
         f"<Child><ChildIdentifiers><LAchildID>{child_id}</LAchildID>{birth}</ChildIdentifiers>"
         "<ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>"
-        + "".join(f"<CINdetails><CINreferralDate>2020-01-01</CINreferralDate>{d}</CINdetails>" for d in details)
+        + "".join(
+            f"<CINdetails><CINreferralDate>2020-01-01</CINreferralDate>{d}</CINdetails>"
+            for d in details
+        )
         + "</Child>"
     )
 
@@ -50,7 +53,9 @@ def cpp(start: str, end: str = "", *review_dates: str) -> str:
 
 
 def plan(data: bytes, **kw: int) -> list[object]:
-    return list(plan_cin_census_import(io.BytesIO(data), calendar=CALENDAR, policy=DEFAULT_POLICY, **kw))
+    return list(
+        plan_cin_census_import(io.BytesIO(data), calendar=CALENDAR, policy=DEFAULT_POLICY, **kw)
+    )
 
 
 def test_protection_and_child_in_need_plans_with_their_reviews() -> None:
@@ -68,8 +73,11 @@ def test_protection_and_child_in_need_plans_with_their_reviews() -> None:
     assert (outcome.external_id, outcome.date_of_birth) == ("K1", date(2015, 5, 1))
     cin, protection = outcome.plans
     assert (cin.plan_type, cin.start_date, cin.end_date, cin.next_review) == (
-        PlanType.CHILD_IN_NEED, date(2022, 1, 5), date(2022, 6, 30), None,
-    )  # fmt: skip
+        PlanType.CHILD_IN_NEED,
+        date(2022, 1, 5),
+        date(2022, 6, 30),
+        None,
+    )
     assert cin.history_complete is False  # the census carries no CIN plan reviews
     assert protection.plan_type is PlanType.CHILD_PROTECTION
     assert protection.history_complete is True  # began inside the 2023-24 census year
@@ -90,7 +98,8 @@ def test_open_plans_before_the_census_year_and_an_open_cin_plan() -> None:
         )
     )
     old, new, cin = outcomes
-    assert isinstance(old, ImportedChild) and isinstance(new, ImportedChild)
+    assert isinstance(old, ImportedChild)
+    assert isinstance(new, ImportedChild)
     assert isinstance(cin, ImportedChild)
     assert old.plans[0].history_complete is False  # began before 2023-04-01
     assert old.plans[0].next_review == NextReview(2, date(2023, 12, 1))  # + 6 months
@@ -117,7 +126,9 @@ def test_open_plans_before_the_census_year_and_an_open_cin_plan() -> None:
         ((cin_plan("2023-05-10"), cin_plan("2023-06-10")), ["4004", "4014"]),
     ],
 )
-def test_census_rules_reject_the_whole_child(details: tuple[str, ...], rules: list[str | None]) -> None:
+def test_census_rules_reject_the_whole_child(
+    details: tuple[str, ...], rules: list[str | None]
+) -> None:
     (outcome,) = plan(census(child("BAD", "2015-05-01", *details)))
     assert isinstance(outcome, RejectedChild)
     assert outcome.external_id == "BAD"
@@ -135,7 +146,12 @@ def test_identity_rules() -> None:
     )
     rules = [[r.rule for r in o.rejections] for o in outcomes if isinstance(o, RejectedChild)]
     assert rules == [["8500"], ["8510"], ["8510"], ["8525Q"], [None]]
-    assert all("2015" not in r.reason for o in outcomes if isinstance(o, RejectedChild) for r in o.rejections)
+    assert all(
+        "2015" not in r.reason
+        for o in outcomes
+        if isinstance(o, RejectedChild)
+        for r in o.rejections
+    )
 
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.imports.test_ssda903_plans import CALENDAR
+
 from review_service.domain.dfe_records import ImportedChild, RejectedChild
 from review_service.domain.policy import DEFAULT_POLICY
 from review_service.imports.ssda903 import plan_ssda903_import
-from tests.imports.test_ssda903_plans import CALENDAR
 
 FAKE = Path(__file__).resolve().parent.parent / "data" / "imports" / "dfe_fake_903"
 

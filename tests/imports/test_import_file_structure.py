@@ -5,15 +5,17 @@ from __future__ import annotations
 import io
 
 import pytest
+from tests.imports.test_ssda903_plans import CALENDAR, episodes, header, plan, reviews
 
 from review_service.domain.dfe_records import ImportedChild
+from review_service.domain.policy import DEFAULT_POLICY
 from review_service.imports.file_errors import FileProblem, ImportFileError
 from review_service.imports.ssda903 import plan_ssda903_import
-from tests.imports.test_ssda903_plans import CALENDAR, episodes, header, plan, reviews
-from review_service.domain.policy import DEFAULT_POLICY
 
 
-def refused(header_bytes: bytes, episode_bytes: bytes, review_bytes: bytes, **kw: int) -> ImportFileError:
+def refused(
+    header_bytes: bytes, episode_bytes: bytes, review_bytes: bytes, **kw: int
+) -> ImportFileError:
     with pytest.raises(ImportFileError) as caught:
         plan_ssda903_import(
             io.BytesIO(header_bytes),
@@ -39,7 +41,9 @@ def test_a_bom_and_crlf_line_ends_are_fine() -> None:
 
 
 def test_a_file_that_is_not_utf8_is_refused() -> None:
-    latin1 = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nA\xe9,1,01/01/2015,WBRI,,,\n".encode("latin-1")
+    latin1 = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nA\xe9,1,01/01/2015,WBRI,,,\n".encode(
+        "latin-1"
+    )
     error = refused(latin1, GOOD_EPISODES, reviews())
     assert (error.file, error.problem, error.status) == ("HEADER", FileProblem.NOT_UTF8, 422)
 
@@ -47,13 +51,17 @@ def test_a_file_that_is_not_utf8_is_refused() -> None:
 def test_missing_and_unknown_columns_are_named() -> None:
     missing = refused(header(), GOOD_EPISODES, b"CHILD,DOB,REVIEW\n")
     assert (missing.file, missing.problem, missing.columns) == (
-        "REVIEWS", FileProblem.MISSING_COLUMNS, ("REVIEW_CODE",),
-    )  # fmt: skip
+        "REVIEWS",
+        FileProblem.MISSING_COLUMNS,
+        ("REVIEW_CODE",),
+    )
     assert "REVIEW_CODE" in str(missing)
     unknown = refused(header(), GOOD_EPISODES, b"CHILD,DOB,REVIEW,REVIEW_CODE,NOTES\n")
     assert (unknown.file, unknown.problem, unknown.columns) == (
-        "REVIEWS", FileProblem.UNKNOWN_COLUMNS, ("NOTES",),
-    )  # fmt: skip
+        "REVIEWS",
+        FileProblem.UNKNOWN_COLUMNS,
+        ("NOTES",),
+    )
     empty = refused(b"", GOOD_EPISODES, reviews())
     assert (empty.file, empty.problem) == ("HEADER", FileProblem.MISSING_COLUMNS)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from tests.imports.test_ssda903_plans import episodes, header, plan, reviews
+
 from review_service.domain.dfe_records import EpisodeRow, HeaderRow, ImportedChild, SourceRow
 from review_service.domain.plan_types import PlanType
 from review_service.domain.reviews import ParticipationCode
@@ -14,7 +16,6 @@ from review_service.domain.ssda903_returns import (
     reviews_return_rejections,
     reviews_return_rows,
 )
-from tests.imports.test_ssda903_plans import episodes, header, plan, reviews
 
 PN1 = ParticipationCode.PN1
 
@@ -57,7 +58,15 @@ def test_return_rows_are_checked_against_the_reviews_rules() -> None:
         ("NOEP", "09/07/2012", "02/12/2023", "PN1"),  # 1012
     ]
     found = [(r.row, r.rule) for r in reviews_return_rejections(rows, header_rows, episode_rows)]
-    assert found == [(2, "166"), (3, "167"), (4, "440"), (5, "441"), (6, "INT08"), (7, "INT17"), (8, "1012")]
+    assert found == [
+        (2, "166"),
+        (3, "167"),
+        (4, "440"),
+        (5, "441"),
+        (6, "INT08"),
+        (7, "INT17"),
+        (8, "1012"),
+    ]
 
 
 def test_import_then_return_gives_back_the_years_reviews_rows() -> None:
@@ -77,7 +86,9 @@ def test_import_then_return_gives_back_the_years_reviews_rows() -> None:
     )
     outcomes = plan(header_bytes, episode_bytes, reviews(*review_rows))
     held = [
-        ReturnableReview(child.external_id, child.date_of_birth, review.held_on, review.participation_code)
+        ReturnableReview(
+            child.external_id, child.date_of_birth, review.held_on, review.participation_code
+        )
         for child in outcomes.values()
         if isinstance(child, ImportedChild)
         for plan_ in child.plans
@@ -100,4 +111,6 @@ def test_import_then_return_gives_back_the_years_reviews_rows() -> None:
         EpisodeRow(SourceRow("EPISODES", n), c, "01/02/2023", "S", "C2", "", "")
         for n, c in enumerate(("R1", "R2"), 1)
     ]
-    assert reviews_return_rejections(reviews_return_rows(held, 2024), header_rows, episode_rows) == []
+    assert (
+        reviews_return_rejections(reviews_return_rows(held, 2024), header_rows, episode_rows) == []
+    )

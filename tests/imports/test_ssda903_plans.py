@@ -45,7 +45,9 @@ def reviews(*rows: tuple[str, str, str, str]) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def plan(header_bytes: bytes, episode_bytes: bytes, review_bytes: bytes) -> dict[str | None, object]:
+def plan(
+    header_bytes: bytes, episode_bytes: bytes, review_bytes: bytes
+) -> dict[str | None, object]:
     outcomes = plan_ssda903_import(
         io.BytesIO(header_bytes),
         io.BytesIO(episode_bytes),
@@ -76,7 +78,9 @@ def test_an_x1_chain_is_one_open_looked_after_plan_with_its_reviews_in_date_orde
             ("A1", "10/05/2024", "P", "C2", "", ""),
         ),
         # Rows out of order on purpose: numbering follows the date.
-        reviews(("A1", "15/06/2015", "15/07/2024", "PN6"), ("A1", "15/06/2015", "18/04/2024", "PN1")),
+        reviews(
+            ("A1", "15/06/2015", "15/07/2024", "PN6"), ("A1", "15/06/2015", "18/04/2024", "PN1")
+        ),
     )
     child = imported(outcomes, "A1")
     assert child.date_of_birth == date(2015, 6, 15)

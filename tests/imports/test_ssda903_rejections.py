@@ -3,8 +3,9 @@ never carries a date of birth (issue 10)."""
 
 from __future__ import annotations
 
-from review_service.domain.dfe_records import ImportedChild, RejectedChild
 from tests.imports.test_ssda903_plans import episodes, header, plan, rejected, reviews
+
+from review_service.domain.dfe_records import ImportedChild, RejectedChild
 
 DOB = "01/01/2015"  # 9 on the 2024 review dates
 TODDLER = "01/01/2022"  # 2 on the 2024 review dates
@@ -21,10 +22,18 @@ def open_episode(child: str) -> tuple[str, str, str, str, str, str]:
 def test_each_reviews_rule_rejects_the_child() -> None:
     outcomes = plan(
         header(
-            ("R166", DOB), ("R167", DOB), ("BLANK", DOB), ("R440", DOB), ("R441", TODDLER),
-            ("R17", DOB), ("R1012", DOB), ("GOOD", DOB),
-        ),  # fmt: skip
-        episodes(*(open_episode(c) for c in ("R166", "R167", "BLANK", "R440", "R441", "R17", "GOOD"))),
+            ("R166", DOB),
+            ("R167", DOB),
+            ("BLANK", DOB),
+            ("R440", DOB),
+            ("R441", TODDLER),
+            ("R17", DOB),
+            ("R1012", DOB),
+            ("GOOD", DOB),
+        ),
+        episodes(
+            *(open_episode(c) for c in ("R166", "R167", "BLANK", "R440", "R441", "R17", "GOOD"))
+        ),
         reviews(
             ("R166", DOB, "31/02/2024", "PN1"),
             ("R167", DOB, "01/03/2024", "PN9"),
@@ -60,7 +69,10 @@ def test_pn0_on_the_fourth_birthday_is_refused_by_the_one_age_rule() -> None:
     outcomes = plan(
         header(("FOUR", "01/03/2020"), ("FOUR_OK", "01/03/2020")),
         episodes(open_episode("FOUR"), open_episode("FOUR_OK")),
-        reviews(("FOUR", "01/03/2020", "01/03/2024", "PN0"), ("FOUR_OK", "01/03/2020", "01/03/2024", "PN1")),
+        reviews(
+            ("FOUR", "01/03/2020", "01/03/2024", "PN0"),
+            ("FOUR_OK", "01/03/2020", "01/03/2024", "PN1"),
+        ),
     )
     assert rules(rejected(outcomes, "FOUR")) == [("REVIEWS", 1, "440")]
     assert isinstance(outcomes["FOUR_OK"], ImportedChild)
@@ -88,8 +100,11 @@ def test_episode_rules_two_digit_years_and_overlaps_reject_the_child() -> None:
     assert rules(rejected(outcomes, "OPEN")) == [("EPISODES", 5, "142")]
     assert rules(rejected(outcomes, "BACK")) == [("EPISODES", 6, "356")]
     assert sorted(r for _, _, r in rules(rejected(outcomes, "CODES"))) == [
-        "141", "143", "144", "148",
-    ]  # fmt: skip
+        "141",
+        "143",
+        "144",
+        "148",
+    ]
     assert rules(rejected(outcomes, "NOHEAD")) == [("EPISODES", 8, "INT03")]
 
 
@@ -117,8 +132,15 @@ def test_a_review_outside_every_period_or_in_short_breaks_rejects_the_child() ->
 
 def test_header_rules_and_repeated_reviews() -> None:
     outcomes = plan(
-        header(("TWICE", DOB), ("TWICE", DOB), ("BADDOB", "2015-01-01"), ("DUP", DOB), ("CLASH", DOB)),
-        episodes(open_episode("TWICE"), open_episode("BADDOB"), open_episode("DUP"), open_episode("CLASH")),
+        header(
+            ("TWICE", DOB), ("TWICE", DOB), ("BADDOB", "2015-01-01"), ("DUP", DOB), ("CLASH", DOB)
+        ),
+        episodes(
+            open_episode("TWICE"),
+            open_episode("BADDOB"),
+            open_episode("DUP"),
+            open_episode("CLASH"),
+        ),
         reviews(
             ("DUP", DOB, "01/03/2024", "PN1"),
             ("DUP", DOB, "01/03/2024", "PN1"),
@@ -138,9 +160,7 @@ def test_header_rules_and_repeated_reviews() -> None:
 
 def test_rows_naming_no_child_or_with_the_wrong_width_are_rejected() -> None:
     bad_reviews = (
-        b"CHILD,DOB,REVIEW,REVIEW_CODE\n"
-        b",01/01/2015,01/03/2024,PN1\n"
-        b"W1,01/01/2015,01/03/2024\n"
+        b"CHILD,DOB,REVIEW,REVIEW_CODE\n,01/01/2015,01/03/2024,PN1\nW1,01/01/2015,01/03/2024\n"
     )
     outcomes = plan(header(("W1", DOB)), episodes(open_episode("W1")), bad_reviews)
     orphan = rejected(outcomes, None)

@@ -38,8 +38,7 @@ def parse_dfe_date(text: str, field: str) -> date:
     if match is None:
         if _TWO_DIGIT_YEAR.fullmatch(value):
             raise DateFormatError(
-                f"{field} has a two-digit year; write it as DD/MM/YYYY (the century is "
-                "not guessed)"
+                f"{field} has a two-digit year; write it as DD/MM/YYYY (the century is not guessed)"
             )
         raise DateFormatError(f"{field} is not a date in the form DD/MM/YYYY")
     day, month, year = (int(part) for part in match.groups())

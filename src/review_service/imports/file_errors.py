@@ -13,7 +13,6 @@ class FileProblem(StrEnum):
     NOT_UTF8 = "not-utf8"
     MISSING_COLUMNS = "missing-columns"
     UNKNOWN_COLUMNS = "unknown-columns"
-    EMPTY = "empty"
     TOO_LARGE = "too-large"
     NOT_WELL_FORMED = "not-well-formed"
     FORBIDDEN_XML = "forbidden-xml"

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from review_service.audit.service import diff, record_change
 from review_service.auth import Principal
 from review_service.clock import london_today
+from review_service.domain.plan_types import PlanStatus
 from review_service.domain.policy import DEFAULT_POLICY, Policy
 from review_service.etags import check_if_match
 from review_service.models import Plan, PolicyOverride
@@ -81,7 +82,7 @@ def _open_plans(session: Session, local_authority: str) -> list[Plan]:
     return list(
         session.scalars(
             select(Plan)
-            .where(Plan.local_authority == local_authority, Plan.status == "open")
+            .where(Plan.local_authority == local_authority, Plan.status == PlanStatus.OPEN)
             .order_by(Plan.id)
         )
     )

@@ -18,7 +18,7 @@ from review_service.dependencies import (
     SessionDep,
     WritePrincipal,
 )
-from review_service.domain.milestones import MilestoneStatus
+from review_service.domain.deadlines import DeadlineKind, is_open
 from review_service.domain.plan_types import PlanStatus, PlanType
 from review_service.etags import etag_for
 from review_service.idempotency import IdempotencyKeyHeader, request_fingerprint
@@ -47,7 +47,7 @@ def plan_out(session: Session, plan: Plan, today: date) -> PlanOut:
     milestones = [
         milestone_out(m, today)
         for m in plan_level_milestones(session, plan.id)
-        if m.status == MilestoneStatus.PENDING
+        if is_open(DeadlineKind.MILESTONE, m.status)
     ]
     return PlanOut(
         id=plan.id,

@@ -6,14 +6,17 @@ calendar change) comes through here, so the rows always equal what the domain co
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from review_service.clock import london_today
+from review_service.deadlines.registry import REGISTRY
 from review_service.deadlines.unit_of_work import touch
-from review_service.domain.deadlines import DeadlineKind
+from review_service.domain.deadlines import DeadlineKind, is_open
 from review_service.domain.milestones import (
     RULE_BY_KIND,
     Anchor,
@@ -87,7 +90,7 @@ def _sync(
                     status=MilestoneStatus.PENDING.value,
                 )
             )
-        elif milestone.status == MilestoneStatus.PENDING and milestone.due_by != due.due_by:
+        elif is_open(DeadlineKind.MILESTONE, milestone.status) and milestone.due_by != due.due_by:
             milestone.due_by = due.due_by
             touch(session, DeadlineKind.MILESTONE, milestone.id)
             moved += 1
@@ -193,7 +196,7 @@ def recompute_plan_deadlines(
     pending = [
         m
         for m in repository.milestones_of_plan(session, plan.id)
-        if m.status == MilestoneStatus.PENDING
+        if is_open(DeadlineKind.MILESTONE, m.status)
     ]
     plan_type = PlanType(plan.type)
     for milestone in pending:
@@ -227,7 +230,19 @@ def recompute_plans(session: Session, plans: Sequence[Plan], now: datetime) -> i
                 session, plan.local_authority, today
             )
         moved += recompute_plan_deadlines(session, plan, ctx, now)
+    # A changed policy or calendar moves reminders and escalations even where no date moved.
+    touch_open_deadlines_of(session, [plan.id for plan in plans])
     return moved
+
+
+def touch_open_deadlines_of(session: Session, plan_ids: list[uuid.UUID]) -> None:
+    """Register every open deadline of these plans with the unit of work."""
+    for start in range(0, len(plan_ids), 5000):
+        chunk = plan_ids[start : start + 5000]
+        for kind, registered in REGISTRY.items():
+            model = registered.model
+            query = select(model.id).where(model.plan_id.in_(chunk), registered.is_open())
+            touch(session, kind, *session.scalars(query))
 
 
 def apply_bring_forward(

@@ -24,6 +24,7 @@ from review_service.dependencies import (
     SessionDep,
     WritePrincipal,
 )
+from review_service.domain.deadlines import DeadlineKind, is_overdue
 from review_service.etags import etag_for
 from review_service.idempotency import IdempotencyKeyHeader, request_fingerprint
 from review_service.models import Action
@@ -46,7 +47,7 @@ def action_out(action: Action, today: date) -> ActionOut:
         due_by=action.due_by,
         status=action_status,
         done_on=action.done_on,
-        overdue=service.is_overdue(action_status, action.due_by, today),
+        overdue=is_overdue(DeadlineKind.ACTION, action_status, action.due_by, today),
         created_at=action.created_at,
         updated_at=action.updated_at,
     )

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from review_service.domain.deadlines import ActionStatus
 from review_service.limits import LongText, ShortText
 
-
-class ActionStatus(StrEnum):
-    """Whether a review's decision has been carried out."""
-
-    OPEN = "open"
-    DONE = "done"
+__all__ = ["ActionCreate", "ActionList", "ActionOut", "ActionStatus", "ActionUpdate"]
 
 
 class ActionCreate(BaseModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
@@ -52,6 +53,25 @@ class NonWorkingDayCreate(BaseModel):
     region: Region = Region.ENGLAND_AND_WALES
 
 
+class RecomputeStatus(StrEnum):
+    """Whether the re-derivation of open deadlines a change calls for has run."""
+
+    PENDING = "pending"
+    DONE = "done"
+
+
+class RecomputeOut(BaseModel):
+    """The re-derivation of open deadlines after a calendar or policy change."""
+
+    status: RecomputeStatus = Field(
+        description="`pending` until the scheduler's recompute job has run, then `done`."
+    )
+    deadlines_moved: int | None = Field(
+        description="Open deadlines whose date changed; null while pending."
+    )
+    completed_at: dt.datetime | None
+
+
 class NonWorkingDayOut(BaseModel):
     """A declared non-working day."""
 
@@ -61,6 +81,9 @@ class NonWorkingDayOut(BaseModel):
     region: Region
     created_at: dt.datetime
     created_by: str
+    recompute: RecomputeOut = Field(
+        description="The scheduler's recompute of the open deadlines this declaration moves."
+    )
 
 
 class NonWorkingDayList(BaseModel):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from review_service.domain.deadlines import ConsiderationStatus
 from review_service.domain.events import EventType
 from review_service.limits import Reason
 from review_service.reviews.schemas import ReviewOut
@@ -24,7 +24,7 @@ class ConsiderationOut(BaseModel):
     event_id: uuid.UUID | None
     event_type: EventType
     chair_id: str | None
-    status: Literal["open", "decided"]
+    status: ConsiderationStatus
     due_by: dt.date
     overdue: bool = Field(description="Open after `due_by`.")
     opened_at: dt.datetime

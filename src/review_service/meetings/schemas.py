@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from review_service.domain.deadlines import MeetingStatus
 from review_service.limits import PersonId
 
 
@@ -21,7 +22,7 @@ class MeetingOut(BaseModel):
     plan_id: uuid.UUID
     event_id: uuid.UUID | None
     due_by: dt.date
-    status: Literal["due", "held"]
+    status: MeetingStatus
     overdue: bool
     chair_role: str = Field(description="Chaired by a manager not involved in the case.")
     chair_id: str | None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 from sqlalchemy.orm import Session
@@ -18,8 +18,8 @@ from review_service.dependencies import (
     SessionDep,
     WritePrincipal,
 )
-from review_service.domain.milestones import MilestoneStatus
-from review_service.domain.plan_types import PlanType
+from review_service.domain.deadlines import DeadlineKind, is_open
+from review_service.domain.plan_types import PlanStatus, PlanType
 from review_service.etags import etag_for
 from review_service.idempotency import IdempotencyKeyHeader, request_fingerprint
 from review_service.models import Plan
@@ -47,7 +47,7 @@ def plan_out(session: Session, plan: Plan, today: date) -> PlanOut:
     milestones = [
         milestone_out(m, today)
         for m in plan_level_milestones(session, plan.id)
-        if m.status == MilestoneStatus.PENDING
+        if is_open(DeadlineKind.MILESTONE, m.status)
     ]
     return PlanOut(
         id=plan.id,
@@ -103,7 +103,7 @@ def list_plans(
     principal: ReadPrincipal,
     now: NowDep,
     child_id: uuid.UUID | None = None,
-    status: Annotated[Literal["open", "ended"] | None, Query()] = None,
+    status: Annotated[PlanStatus | None, Query()] = None,
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,
 ) -> PlanList:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
+from review_service.calendar.schemas import RecomputeOut, RecomputeStatus
 from review_service.dependencies import AdminPrincipal, IfMatchHeader, NowDep, SessionDep
 from review_service.etags import etag_for
 from review_service.limits import LocalAuthorityCode
@@ -80,4 +81,7 @@ def replace_policy(
         **policy_out(change.effective).model_dump(),
         plans_recomputed=change.plans_recomputed,
         deadlines_moved=change.deadlines_moved,
+        recompute=RecomputeOut(
+            status=RecomputeStatus.DONE, deadlines_moved=change.deadlines_moved, completed_at=now
+        ),
     )

@@ -12,6 +12,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from review_service.calendar.schemas import RecomputeOut
 from review_service.domain.regions import Region
 
 # Strict: `true`, `3.0` or `"3"` is not a number of months or days.
@@ -104,3 +105,8 @@ class PolicyChangeOut(PolicyOut):
 
     plans_recomputed: int = Field(description="Open plans of the authority re-derived.")
     deadlines_moved: int = Field(description="Open deadlines whose date changed.")
+    recompute: RecomputeOut = Field(
+        description="The re-derivation of the authority's open deadlines (the same recompute "
+        "a calendar change queues). It runs within the change, so it is `done` when this "
+        "answers."
+    )

@@ -62,6 +62,10 @@ class PlanOut(BaseModel):
     status: str = Field(description="`open` or `ended`.")
     end_date: dt.date | None
     end_reason: str | None
+    history_complete: bool = Field(
+        description="False for an imported plan whose start and earlier reviews are unknown "
+        "(it began before the files); true once earlier files complete it or an IRO confirms it."
+    )
     next_review: ReviewOut | None
     milestones: list[MilestoneOut] = Field(
         description="Open plan-level milestones: iro_appointed, management_oversight."
@@ -81,3 +85,11 @@ class PlanReviews(BaseModel):
     """A plan's reviews in series order."""
 
     items: list[ReviewOut]
+
+
+class PlanConfirmHistory(BaseModel):
+    """An IRO's confirmation that the plan's review history is complete as recorded."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Reason

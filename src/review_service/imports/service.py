@@ -31,14 +31,14 @@ CHUNK_CHILDREN = 1_000
 Planner = Callable[[DeadlineContext], Iterable[ChildOutcome]]
 
 
-def import_authority(principal: Principal, requested: str | None) -> str:
-    """The authority an import writes to: the token's own, or the one an unbound token names."""
+def target_authority(principal: Principal, requested: str | None) -> str:
+    """The authority an import or a return is for: the token's own, or the one an unbound
+    token names (422 without one, or naming another than a bound token's)."""
     authority = principal.authority_for_new(requested)
     if authority is None:
         if principal.local_authority is not None:
             raise InvalidRequest(
-                f"this token is bound to {principal.local_authority}; it cannot import into "
-                f"{requested}"
+                f"this token is bound to {principal.local_authority}; it cannot act for {requested}"
             )
         raise InvalidRequest("local_authority is required for a token not bound to one")
     return authority

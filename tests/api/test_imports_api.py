@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
-from tests.conftest import TokenFactory
-from tests.imports.test_ssda903_plans import episodes, header, reviews
 
 from review_service.clock import ControllableClock
 from review_service.models import Child, Milestone, Plan, Review, Timer
+from tests.conftest import TokenFactory
+from tests.imports.test_ssda903_plans import episodes, header, reviews
 
 FAKE = Path(__file__).resolve().parent.parent / "data" / "imports" / "dfe_fake_903"
 
@@ -272,7 +272,8 @@ def test_structure_errors_are_a_422_naming_the_file_and_columns(
     assert response.headers["content-type"] == "application/problem+json"
     problem = response.json()
     assert problem["type"].endswith("/import-file-refused")
-    assert "EPISODES" in problem["detail"] and "DEC" in problem["detail"]
+    assert "EPISODES" in problem["detail"]
+    assert "DEC" in problem["detail"]
     assert count_rows(Child) == 0
 
 

@@ -29,6 +29,7 @@ from review_service.plans.router import router as plans_router
 from review_service.policies.router import router as policies_router
 from review_service.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers
 from review_service.query_parameters import reject_unknown_query_parameters
+from review_service.reports.router import router as reports_router
 from review_service.returns.router import router as returns_router
 from review_service.reviews.router import router as reviews_router
 from review_service.scheduler.router import router as scheduler_router
@@ -104,6 +105,7 @@ def create_app(
         metrics_router,
         imports_router,
         returns_router,
+        reports_router,
     ):
         app.include_router(router)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]

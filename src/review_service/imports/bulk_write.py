@@ -40,6 +40,20 @@ _RENUMBER_OFFSET = 1_000_000
 _IMPORT_END_REASON = "ended in the imported files"
 
 
+# Bound parameters per multi-row INSERT: under SQLite's 32,766 and PostgreSQL's 65,535.
+_PARAMETERS_PER_INSERT = 30_000
+
+
+def _insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """One multi-row INSERT per slice of rows (a row's parameters each once), not one
+    statement per row as executemany sends them."""
+    if not rows:
+        return
+    per_statement = max(1, _PARAMETERS_PER_INSERT // len(rows[0]))
+    for start in range(0, len(rows), per_statement):
+        session.execute(insert(table).values(rows[start : start + per_statement]))
+
+
 def _table(model: Any) -> Table:
     table = model.__table__
     assert isinstance(table, Table)
@@ -320,8 +334,7 @@ class ChunkWriter:
 
     def _flush(self, writes: _Writes) -> None:
         session = self.session
-        if writes.children:
-            session.execute(insert(_table(Child)), writes.children)
+        _insert_rows(session, _table(Child), writes.children)
         if writes.child_updates:
             table = _table(Child)
             session.execute(
@@ -330,8 +343,7 @@ class ChunkWriter:
                 .values(version=table.c.version + 1),
                 writes.child_updates,
             )
-        if writes.plans:
-            session.execute(insert(_table(Plan)), writes.plans)
+        _insert_rows(session, _table(Plan), writes.plans)
         if writes.plan_updates:
             table = _table(Plan)
             session.execute(
@@ -355,10 +367,8 @@ class ChunkWriter:
                 update(reviews).where(reviews.c.id == bindparam("b_id")), writes.review_updates
             )
         self._follow(writes)
-        if writes.reviews:
-            session.execute(insert(reviews), writes.reviews)
-        if writes.milestones:
-            session.execute(insert(_table(Milestone)), writes.milestones)
+        _insert_rows(session, reviews, writes.reviews)
+        _insert_rows(session, _table(Milestone), writes.milestones)
 
     def _follow(self, writes: _Writes) -> None:
         """Pending reviews of changed stored plans: renumbered after the held ones and due

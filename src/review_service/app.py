@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from review_service import __version__
 from review_service.actions.router import router as actions_router
+from review_service.api_docs import install_api_docs
 from review_service.attendees.router import router as attendees_router
 from review_service.audit.router import router as audit_router
 from review_service.calendar.router import router as calendar_router
@@ -66,6 +67,8 @@ def create_app(
         version=__version__,
         summary="The statutory clock for children's reviews in English local authorities.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
         dependencies=[Depends(reject_unknown_query_parameters)],
     )
     app.state.settings = settings
@@ -73,6 +76,7 @@ def create_app(
     app.state.clock = clock or SystemClock()
     app.state.session_factory = create_session_factory(engine, app.state.clock)
     install_problem_handlers(app)
+    install_api_docs(app)
 
     @app.get("/health", response_model=Health, tags=["health"])
     def health() -> Health:

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from review_service import __version__
 from review_service.actions.router import router as actions_router
@@ -36,7 +36,7 @@ from review_service.webhooks.router import router as webhooks_router
 class Health(BaseModel):
     """Liveness answer."""
 
-    status: str
+    status: str = Field(description="`ok` while the process serves requests.")
 
 
 def create_app(

@@ -30,6 +30,7 @@ from review_service.reviews.router import router as reviews_router
 from review_service.scheduler.router import router as scheduler_router
 from review_service.scheduler.runner import SchedulerRunner
 from review_service.settings import Settings, get_settings
+from review_service.webhooks.payloads import declare_webhooks
 from review_service.webhooks.router import router as webhooks_router
 
 
@@ -99,6 +100,7 @@ def create_app(
         scheduler_router,
     ):
         app.include_router(router)
+    declare_webhooks(app)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app
 
@@ -108,7 +110,11 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema:
         return app.openapi_schema
     schema = get_openapi(
-        title=app.title, version=app.version, summary=app.summary, routes=app.routes
+        title=app.title,
+        version=app.version,
+        summary=app.summary,
+        routes=app.routes,
+        webhooks=app.webhooks.routes,
     )
     for path_item in schema.get("paths", {}).values():
         for operation in path_item.values():

@@ -113,7 +113,11 @@ def test_every_message_sent_matches_its_documented_schema(
                for r in receiver.of_type("review.due_soon"))
 
 
-def test_an_undocumented_event_type_cannot_be_published(app: Any, clock: ControllableClock) -> None:
-    with app.state.session_factory() as session, session.begin():
-        with pytest.raises(ValueError, match="undocumented webhook event type"):
-            publish(session, "review.exploded", {}, None, clock.now())
+def test_an_undocumented_event_type_cannot_be_published(app: Any,
+                                                        clock: ControllableClock) -> None:
+    with (
+        app.state.session_factory() as session,
+        session.begin(),
+        pytest.raises(ValueError, match="undocumented webhook event type"),
+    ):
+        publish(session, "review.exploded", {}, None, clock.now())

@@ -21,7 +21,18 @@ class ActionStatus(StrEnum):
 class ActionCreate(BaseModel):
     """A decision of a held review, recorded as a SMART action with an owner and a due date."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "description": "Arrange a dental check.",
+                    "owner": "Social worker",
+                    "due_by": "2026-04-17",
+                }
+            ]
+        },
+    )
 
     description: LongText = Field(description="The decision as a SMART action.")
     owner: ShortText = Field(description="Who is to carry it out (a name or a role).")
@@ -32,7 +43,10 @@ class ActionUpdate(BaseModel):
     """Fields of an action to change; an absent or `null` field is unchanged except
     `done_on`, which only goes with status `done` (default: today)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"status": "done", "done_on": "2026-04-10"}]},
+    )
 
     description: LongText | None = Field(
         default=None, description="The decision as a SMART action."

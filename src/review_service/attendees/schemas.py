@@ -21,7 +21,19 @@ _ATTENDED = "Only once the review is scheduled, adjourned or held."
 class AttendeeCreate(BaseModel):
     """Someone invited to a review, or deliberately not invited."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Sam Taylor",
+                    "role": "carer",
+                    "invited_on": "2026-03-02",
+                    "contribution_mode": "in_person",
+                }
+            ]
+        },
+    )
 
     name: ShortText = Field(description="The person's name.")
     role: AttendeeRole = Field(description="The part the person plays at the review.")
@@ -44,7 +56,9 @@ class AttendeeUpdate(BaseModel):
     """Fields of an attendee to change. An absent field is unchanged; `null` clears the
     nullable ones and leaves `name`, `role` and the two flags unchanged."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"reply": "accepted"}]}
+    )
 
     name: ShortText | None = Field(default=None, description="The person's name.")
     role: AttendeeRole | None = Field(

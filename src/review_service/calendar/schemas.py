@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from review_service.domain.regions import Region
 
@@ -48,6 +48,14 @@ class BankHolidayList(BaseModel):
 
 class NonWorkingDayCreate(BaseModel):
     """An operator's declaration of a one-off non-working day."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"date": "2026-09-19", "name": "State funeral", "region": "england-and-wales"}
+            ]
+        }
+    )
 
     date: dt.date = Field(description="The day that is not a working day.")
     name: str = Field(

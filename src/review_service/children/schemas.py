@@ -13,7 +13,18 @@ from review_service.limits import ExternalId, LocalAuthorityCode
 class ChildCreate(BaseModel):
     """A child the record system knows."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "external_id": "MOSAIC-104233",
+                    "date_of_birth": "2015-05-01",
+                    "local_authority": "LA1",
+                }
+            ]
+        },
+    )
 
     external_id: ExternalId = Field(
         description="The record system's own id of the child, unique within the authority."
@@ -35,7 +46,10 @@ class ChildCreate(BaseModel):
 class ChildUpdate(BaseModel):
     """Fields of a child that can change."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"parents_with_parental_responsibility": 2}]},
+    )
 
     date_of_birth: dt.date | None = Field(default=None, description="The corrected date of birth.")
     parents_with_parental_responsibility: int | None = Field(

@@ -58,7 +58,17 @@ class ConsiderationList(BaseModel):
 class DecisionRequest(BaseModel):
     """The chair's decision: bring the review forward to a date, or no change (null)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "bring_forward_to": "2026-04-10",
+                    "reason": "Placement at risk: review the care plan sooner.",
+                }
+            ]
+        },
+    )
 
     bring_forward_to: dt.date | None = Field(
         description="The date to bring the review forward to, or null for no change."

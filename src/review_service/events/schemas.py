@@ -16,7 +16,22 @@ EventSource = ShortText
 class EventCreate(BaseModel):
     """A significant event. Name the child by `child_id` or by `child_external_id`."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "source": "mosaic",
+                    "event_id": "evt-88123",
+                    "child_id": "3f2b6c1e-8d4a-4b7e-9c2f-1a5e7d9b0c42",
+                    "type": "placement_change_proposed",
+                    "occurred_at": "2026-03-02T10:15:00+00:00",
+                    "effective_date": "2026-03-20",
+                    "summary": "Move to a new foster placement proposed.",
+                }
+            ]
+        },
+    )
 
     source: EventSource = Field(description="The feed or system that sent the event.")
     event_id: ShortText = Field(description="The sender's id; with `source`, unique.")

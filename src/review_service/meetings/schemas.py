@@ -44,7 +44,10 @@ class MeetingList(BaseModel):
 class HoldRequest(BaseModel):
     """Record that the meeting was held, and who chaired it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"held_on": "2026-03-06", "chair_id": "mgr-204"}]},
+    )
 
     held_on: dt.date = Field(description="The date the meeting was held; not in the future.")
     chair_id: PersonId = Field(description="The manager who chaired the meeting.")

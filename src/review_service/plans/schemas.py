@@ -15,7 +15,19 @@ from review_service.reviews.schemas import MilestoneOut, ReviewOut
 class PlanCreate(BaseModel):
     """A new plan for a child."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "child_id": "3f2b6c1e-8d4a-4b7e-9c2f-1a5e7d9b0c42",
+                    "type": "looked_after",
+                    "start_date": "2026-03-02",
+                    "chair_id": "iro-17",
+                }
+            ]
+        },
+    )
 
     child_id: uuid.UUID = Field(description="The child the plan is for.")
     type: PlanType = Field(
@@ -34,7 +46,9 @@ class PlanCreate(BaseModel):
 class PlanUpdate(BaseModel):
     """Fields of an open plan that can change."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"chair_id": "iro-22"}]}
+    )
 
     review_interval_months: IntervalMonths | None = Field(
         default=None, description="child_in_need and early_help only: the new interval."
@@ -45,7 +59,12 @@ class PlanUpdate(BaseModel):
 class PlanEnd(BaseModel):
     """End a plan: its pending reviews are cancelled."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"end_date": "2026-06-30", "reason": "Returned home to parents."}]
+        },
+    )
 
     end_date: dt.date = Field(
         description="The date the plan ended; not before its start or in the future."

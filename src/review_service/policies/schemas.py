@@ -97,7 +97,14 @@ class PolicyOverrides(BaseModel):
     """An authority's complete set of overrides. It replaces the previous set: a field left out
     (or null) takes RULES.md's default, so `{}` resets the authority to the defaults."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"child_in_need_review_interval_months": 6, "review_reminder_working_days": [20, 5]}
+            ]
+        },
+    )
 
     region: Region | None = Field(default=None, description="Bank-holiday region.")
     child_in_need_review_interval_months: Months | None = Field(

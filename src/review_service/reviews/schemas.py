@@ -97,7 +97,14 @@ class ReviewList(BaseModel):
 class ScheduleRequest(BaseModel):
     """When and where the review meets."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"scheduled_for": "2026-03-25T10:00:00+00:00", "venue": "Family centre, room 2"}
+            ]
+        },
+    )
 
     scheduled_for: AwareDatetime = Field(description="When the review meets, with an offset.")
     venue: Venue | None = Field(default=None, description="Where it meets.")
@@ -109,7 +116,12 @@ class ScheduleRequest(BaseModel):
 class BringForwardRequest(BaseModel):
     """Bring the review forward; `due_by` becomes the earlier of the two dates."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"due_by": "2026-03-20", "reason": "Placement change proposed."}]
+        },
+    )
 
     due_by: dt.date = Field(description="The earlier date the review must be held by.")
     reason: Reason = Field(description="Why the review is brought forward.")
@@ -118,7 +130,14 @@ class BringForwardRequest(BaseModel):
 class AdjournRequest(BaseModel):
     """Adjourn a review that met to a date when all can attend (RULES.md §3)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"reason": "The child's mother could not attend.", "reconvene_on": "2026-03-27"}
+            ]
+        },
+    )
 
     reason: Reason = Field(description="Why, in the practitioner's words.")
     reconvene_on: dt.date = Field(
@@ -129,7 +148,18 @@ class AdjournRequest(BaseModel):
 class CompleteRequest(BaseModel):
     """Record that the review was held."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "held_on": "2026-03-25",
+                    "participation_code": "PN1",
+                    "plans_considered": ["care_plan", "health_plan"],
+                }
+            ]
+        },
+    )
 
     held_on: dt.date = Field(description="The date the review was held; not in the future.")
     participation_code: ParticipationCode | None = Field(
@@ -165,7 +195,9 @@ class CompleteResponse(ReviewOut):
 class CancelRequest(BaseModel):
     """Cancel a review; a replacement at the same place in the series is opened."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"reason": "Arranged in error."}]}
+    )
 
     reason: Reason = Field(description="Why the review is cancelled.")
 
@@ -181,7 +213,10 @@ class CancelResponse(ReviewOut):
 class MilestoneUpdate(BaseModel):
     """Mark a milestone done, not applicable, or pending again."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"status": "done", "completed_on": "2026-03-10"}]},
+    )
 
     status: MilestoneStatus = Field(description="`overdue` is derived and cannot be set.")
     completed_on: dt.date | None = Field(

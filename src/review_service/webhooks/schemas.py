@@ -24,7 +24,18 @@ def _check_url(url: str) -> str:
 class SubscriptionCreate(BaseModel):
     """A receiver and the event types it wants."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "url": "https://iro-dashboard.example.org/hooks/review-service",
+                    "event_types": ["review.due_soon", "review.overdue"],
+                    "description": "IRO dashboard",
+                }
+            ]
+        },
+    )
 
     url: str = Field(
         min_length=1,
@@ -46,7 +57,9 @@ class SubscriptionCreate(BaseModel):
 class SubscriptionUpdate(BaseModel):
     """Fields of a subscription that can change."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"status": "disabled"}]}
+    )
 
     url: str | None = Field(
         default=None, min_length=1, max_length=2000, description="The receiver's new address."

@@ -35,6 +35,7 @@ from review_service.plans.schemas import (
     PlanUpdate,
 )
 from review_service.problems import problem_responses
+from review_service.response_headers import created, with_etag
 from review_service.reviews.repository import plan_level_milestones
 from review_service.reviews.router import reviews_out
 from review_service.reviews.views import milestone_out
@@ -78,7 +79,7 @@ def _one(session: Session, plan: Plan, today: date, response: Response) -> PlanO
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=PlanOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=created(problem_responses(401, 403, 404, 409, 422), etag=True, replayable=True),
 )
 def create_plan(
     session: SessionDep,
@@ -95,6 +96,7 @@ def create_plan(
     )
     plan, _review = service.create_plan(session, principal, body, now)
     out = _one(session, plan, london_today(now), response)
+    response.headers["Location"] = f"/v1/plans/{plan.id}"
     claim.remember(status.HTTP_201_CREATED, out)
     return out
 
@@ -119,7 +121,9 @@ def list_plans(
     )
 
 
-@router.get("/{plan_id}", response_model=PlanOut, responses=problem_responses(401, 403, 404, 422))
+@router.get(
+    "/{plan_id}", response_model=PlanOut, responses=with_etag(problem_responses(401, 403, 404, 422))
+)
 def get_plan(
     session: SessionDep,
     principal: ReadPrincipal,
@@ -132,7 +136,9 @@ def get_plan(
 
 
 @router.patch(
-    "/{plan_id}", response_model=PlanOut, responses=problem_responses(401, 403, 404, 409, 412, 422)
+    "/{plan_id}",
+    response_model=PlanOut,
+    responses=with_etag(problem_responses(401, 403, 404, 409, 412, 422)),
 )
 def update_plan(
     session: SessionDep,
@@ -151,7 +157,7 @@ def update_plan(
 @router.post(
     "/{plan_id}/end",
     response_model=PlanOut,
-    responses=problem_responses(401, 403, 404, 409, 412, 422),
+    responses=with_etag(problem_responses(401, 403, 404, 409, 412, 422)),
 )
 def end_plan(
     session: SessionDep,

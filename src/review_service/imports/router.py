@@ -32,8 +32,18 @@ class ImportFileRefused(ProblemError):
         self.status = error.status
 
 
+def _example(fields: dict[str, str]) -> dict[str, object]:
+    content = {"multipart/form-data": {"example": {**fields, "local_authority": "E09000001"}}}
+    return {"requestBody": {"content": content}}
+
+
 @router.post(
-    "/ssda903", response_model=ImportReport, responses=problem_responses(401, 403, 413, 422)
+    "/ssda903",
+    response_model=ImportReport,
+    responses=problem_responses(401, 403, 413, 422),
+    openapi_extra=_example(
+        {"header": "(header.csv)", "episodes": "(episodes.csv)", "reviews": "(reviews.csv)"}
+    ),
 )
 def import_ssda903(
     session: SessionDep,
@@ -63,7 +73,10 @@ def import_ssda903(
 
 
 @router.post(
-    "/cin-census", response_model=ImportReport, responses=problem_responses(401, 403, 413, 422)
+    "/cin-census",
+    response_model=ImportReport,
+    responses=problem_responses(401, 403, 413, 422),
+    openapi_extra=_example({"file": "(census.xml)"}),
 )
 def import_cin_census(
     session: SessionDep,

@@ -121,6 +121,9 @@ class PlanReviews(BaseModel):
 class PlanConfirmHistory(BaseModel):
     """An IRO's confirmation that the plan's review history is complete as recorded."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"reason": "Checked against the case file."}]},
+    )
 
     reason: Reason = Field(description="Why the history is known to be complete (audited).")

@@ -29,13 +29,13 @@ class TimelinessGroup(BaseModel):
         description="The group: {} ungrouped, else `plan_type`, `chair_id`, `local_authority` "
         "or `month` (YYYY-MM of the statutory due date)."
     )
-    reviews: int
-    in_timescale: int
-    late: int
-    overdue: int
-    pending: int
+    reviews: int = Field(description="Reviews counted: not cancelled, statutory due date in range.")
+    in_timescale: int = Field(description="Held on or before the statutory due date.")
+    late: int = Field(description="Held after the statutory due date.")
+    overdue: int = Field(description="Not held, and the due date has passed as of `as_of`.")
+    pending: int = Field(description="Not held, and not yet past its due date.")
     rate: float | None = Field(description="in_timescale / (in_timescale + late + overdue).")
-    children: int
+    children: int = Field(description="Children with a counted review (each once per group).")
     children_all_in_timescale: int = Field(
         description="Children none of whose counted reviews is late or overdue."
     )
@@ -46,7 +46,7 @@ class TimelinessReport(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True)
 
-    from_: dt.date = Field(alias="from")
-    to: dt.date
-    as_of: dt.date
-    groups: list[TimelinessGroup]
+    from_: dt.date = Field(alias="from", description="First statutory due date counted.")
+    to: dt.date = Field(description="Last statutory due date counted.")
+    as_of: dt.date = Field(description="Today in Europe/London: overdue vs pending.")
+    groups: list[TimelinessGroup] = Field(description="One row per group, ordered by key.")

@@ -21,6 +21,7 @@ from review_service.clock import Clock, SystemClock
 from review_service.considerations.router import router as considerations_router
 from review_service.database import create_database_engine, create_session_factory
 from review_service.events.router import router as events_router
+from review_service.imports.router import router as imports_router
 from review_service.meetings.router import router as meetings_router
 from review_service.observability.metrics import ServiceMetrics
 from review_service.observability.requests import RequestObservation
@@ -29,6 +30,8 @@ from review_service.plans.router import router as plans_router
 from review_service.policies.router import router as policies_router
 from review_service.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers
 from review_service.query_parameters import reject_unknown_query_parameters
+from review_service.reports.router import router as reports_router
+from review_service.returns.router import router as returns_router
 from review_service.reviews.router import router as reviews_router
 from review_service.scheduler.router import router as scheduler_router
 from review_service.scheduler.runner import SchedulerRunner
@@ -105,6 +108,9 @@ def create_app(
         webhooks_router,
         scheduler_router,
         metrics_router,
+        imports_router,
+        returns_router,
+        reports_router,
     ):
         app.include_router(router)
     declare_webhooks(app)

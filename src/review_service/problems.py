@@ -289,6 +289,7 @@ _DESCRIPTIONS = {
     404: "No such resource, or one of another local authority",
     409: "Conflict with the resource's current state",
     412: "Stale `If-Match`: the resource changed since it was read",
+    413: "A file is larger than the limit",
     422: "Invalid input; each bad field is listed under `errors`",
 }
 

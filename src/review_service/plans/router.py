@@ -26,6 +26,7 @@ from review_service.models import Plan
 from review_service.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from review_service.plans import service
 from review_service.plans.schemas import (
+    PlanConfirmHistory,
     PlanCreate,
     PlanEnd,
     PlanList,
@@ -61,6 +62,7 @@ def plan_out(session: Session, plan: Plan, today: date) -> PlanOut:
         status=plan.status,
         end_date=plan.end_date,
         end_reason=plan.end_reason,
+        history_complete=plan.history_complete,
         next_review=reviews_out(session, [next_review], today)[0] if next_review else None,
         milestones=milestones,
         created_at=plan.created_at,
@@ -168,6 +170,26 @@ def end_plan(
 ) -> PlanOut:
     """End the plan: pending reviews are cancelled and their milestones withdrawn."""
     plan = service.end_plan(session, principal, plan_id, body, if_match, now)
+    return _one(session, plan, london_today(now), response)
+
+
+@router.post(
+    "/{plan_id}/confirm-history",
+    response_model=PlanOut,
+    responses=problem_responses(401, 403, 404, 409, 412, 422),
+)
+def confirm_history(
+    session: SessionDep,
+    principal: WritePrincipal,
+    now: NowDep,
+    plan_id: uuid.UUID,
+    body: PlanConfirmHistory,
+    response: Response,
+    if_match: IfMatchHeader = None,
+) -> PlanOut:
+    """An IRO confirms an imported plan's review history is complete as recorded (audited);
+    409 when it already is."""
+    plan = service.confirm_history(session, principal, plan_id, body, if_match, now)
     return _one(session, plan, london_today(now), response)
 
 

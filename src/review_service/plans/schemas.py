@@ -89,6 +89,10 @@ class PlanOut(BaseModel):
     status: str = Field(description="`open` or `ended`.")
     end_date: dt.date | None = Field(description="The date the plan ended, or null while open.")
     end_reason: str | None = Field(description="Why the plan ended, or null while open.")
+    history_complete: bool = Field(
+        description="False for an imported plan whose start and earlier reviews are unknown "
+        "(it began before the files); true once earlier files complete it or an IRO confirms it."
+    )
     next_review: ReviewOut | None = Field(
         description="The pending review of the series, or null once ended."
     )
@@ -112,3 +116,14 @@ class PlanReviews(BaseModel):
     """A plan's reviews in series order."""
 
     items: list[ReviewOut] = Field(description="Every review of the plan, by `sequence`.")
+
+
+class PlanConfirmHistory(BaseModel):
+    """An IRO's confirmation that the plan's review history is complete as recorded."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"reason": "Checked against the case file."}]},
+    )
+
+    reason: Reason = Field(description="Why the history is known to be complete (audited).")

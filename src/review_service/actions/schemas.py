@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from review_service.date_limits import CalendarDate
 from review_service.limits import LongText, ShortText
 
 
@@ -25,7 +26,7 @@ class ActionCreate(BaseModel):
 
     description: LongText
     owner: ShortText = Field(description="Who is to carry it out (a name or a role).")
-    due_by: dt.date = Field(description="Not before the review was held.")
+    due_by: CalendarDate = Field(description="Not before the review was held.")
 
 
 class ActionUpdate(BaseModel):
@@ -36,9 +37,9 @@ class ActionUpdate(BaseModel):
 
     description: LongText | None = None
     owner: ShortText | None = None
-    due_by: dt.date | None = Field(default=None, description="Not before the review was held.")
+    due_by: CalendarDate | None = Field(default=None, description="Not before the review was held.")
     status: ActionStatus | None = None
-    done_on: dt.date | None = Field(
+    done_on: CalendarDate | None = Field(
         default=None,
         description="When it was done: between the review and today; defaults to today.",
     )

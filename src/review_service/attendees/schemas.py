@@ -7,6 +7,7 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from review_service.date_limits import CalendarDate
 from review_service.domain.attendance import AttendeeRole, ContributionMode, Reply
 from review_service.limits import Reason, ShortText
 from review_service.reviews.schemas import FindingOut
@@ -28,7 +29,7 @@ class AttendeeCreate(BaseModel):
     has_parental_responsibility: bool = False
     needs_interpreter: bool = False
     contribution_mode: ContributionMode | None = None
-    invited_on: dt.date | None = Field(default=None, description="Not in the future.")
+    invited_on: CalendarDate | None = Field(default=None, description="Not in the future.")
     reply: Reply | None = None
     attended: bool | None = Field(default=None, description=_ATTENDED)
     not_invited_reason: Reason | None = Field(default=None, description=_NOT_INVITED)
@@ -45,7 +46,7 @@ class AttendeeUpdate(BaseModel):
     has_parental_responsibility: bool | None = None
     needs_interpreter: bool | None = None
     contribution_mode: ContributionMode | None = None
-    invited_on: dt.date | None = Field(default=None, description="Not in the future.")
+    invited_on: CalendarDate | None = Field(default=None, description="Not in the future.")
     reply: Reply | None = None
     attended: bool | None = Field(default=None, description=_ATTENDED)
     not_invited_reason: Reason | None = Field(default=None, description=_NOT_INVITED)

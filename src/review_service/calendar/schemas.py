@@ -7,6 +7,7 @@ import uuid
 
 from pydantic import BaseModel, Field
 
+from review_service.date_limits import CalendarDate
 from review_service.domain.regions import Region
 
 
@@ -47,7 +48,7 @@ class BankHolidayList(BaseModel):
 class NonWorkingDayCreate(BaseModel):
     """An operator's declaration of a one-off non-working day."""
 
-    date: dt.date
+    date: CalendarDate
     name: str = Field(min_length=1, max_length=200)
     region: Region = Region.ENGLAND_AND_WALES
 

@@ -7,6 +7,7 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from review_service.date_limits import CalendarDate
 from review_service.limits import ExternalId, LocalAuthorityCode
 
 
@@ -16,7 +17,7 @@ class ChildCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     external_id: ExternalId
-    date_of_birth: dt.date
+    date_of_birth: CalendarDate
     local_authority: LocalAuthorityCode | None = Field(
         default=None, description="Required for a token not bound to an authority."
     )
@@ -28,7 +29,7 @@ class ChildUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    date_of_birth: dt.date | None = None
+    date_of_birth: CalendarDate | None = None
     parents_with_parental_responsibility: int | None = Field(default=None, ge=0, le=10)
 
 

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from review_service.date_limits import CalendarDate
 from review_service.domain.events import EventType
 from review_service.limits import Reason
 from review_service.reviews.schemas import ReviewOut
@@ -46,7 +47,7 @@ class DecisionRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    bring_forward_to: dt.date | None
+    bring_forward_to: CalendarDate | None
     reason: Reason
 
 

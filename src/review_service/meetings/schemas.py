@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from review_service.date_limits import CalendarDate
 from review_service.limits import PersonId
 
 
@@ -42,5 +43,5 @@ class HoldRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    held_on: dt.date
+    held_on: CalendarDate
     chair_id: PersonId

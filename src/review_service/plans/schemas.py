@@ -7,6 +7,7 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from review_service.date_limits import CalendarDate
 from review_service.domain.plan_types import PlanType
 from review_service.limits import IntervalMonths, PersonId, Reason
 from review_service.reviews.schemas import MilestoneOut, ReviewOut
@@ -19,7 +20,7 @@ class PlanCreate(BaseModel):
 
     child_id: uuid.UUID
     type: PlanType
-    start_date: dt.date = Field(
+    start_date: CalendarDate = Field(
         description="looked_after: the date the child became looked after; child_protection: "
         "the initial conference; short_breaks: the first short break."
     )
@@ -43,7 +44,7 @@ class PlanEnd(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    end_date: dt.date
+    end_date: CalendarDate
     reason: Reason
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from review_service.date_limits import CalendarDate, CalendarDateTime
 from review_service.domain.considered_plans import KeyPlan
 from review_service.domain.milestones import MilestoneKind, MilestoneStatus
 from review_service.domain.plan_types import PlanType
@@ -75,7 +76,7 @@ class ScheduleRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    scheduled_for: AwareDatetime
+    scheduled_for: CalendarDateTime
     venue: Venue | None = None
     exceptional_circumstances: Reason | None = Field(
         default=None, description="Required to schedule after `due_by` (RULES.md §3)."
@@ -87,7 +88,7 @@ class BringForwardRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    due_by: dt.date
+    due_by: CalendarDate
     reason: Reason
 
 
@@ -97,7 +98,7 @@ class AdjournRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: Reason
-    reconvene_on: dt.date
+    reconvene_on: CalendarDate
 
 
 class CompleteRequest(BaseModel):
@@ -105,7 +106,7 @@ class CompleteRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    held_on: dt.date
+    held_on: CalendarDate
     participation_code: ParticipationCode | None = Field(
         default=None,
         description="SSDA903 code; required for looked_after and short_breaks unless the "
@@ -148,4 +149,4 @@ class MilestoneUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: MilestoneStatus = Field(description="`overdue` is derived and cannot be set.")
-    completed_on: dt.date | None = None
+    completed_on: CalendarDate | None = None

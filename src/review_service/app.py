@@ -21,10 +21,12 @@ from review_service.considerations.router import router as considerations_router
 from review_service.database import create_database_engine, create_session_factory
 from review_service.events.router import router as events_router
 from review_service.meetings.router import router as meetings_router
+from review_service.nul_characters import reject_nul_characters
 from review_service.plans.router import router as plans_router
 from review_service.policies.router import router as policies_router
 from review_service.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers
 from review_service.query_parameters import reject_unknown_query_parameters
+from review_service.request_guard import RequestGuard, declare_content_too_large
 from review_service.reviews.router import router as reviews_router
 from review_service.scheduler.router import router as scheduler_router
 from review_service.scheduler.runner import SchedulerRunner
@@ -66,13 +68,14 @@ def create_app(
         version=__version__,
         summary="The statutory clock for children's reviews in English local authorities.",
         lifespan=lifespan,
-        dependencies=[Depends(reject_unknown_query_parameters)],
+        dependencies=[Depends(reject_unknown_query_parameters), Depends(reject_nul_characters)],
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.clock = clock or SystemClock()
     app.state.session_factory = create_session_factory(engine, app.state.clock)
     install_problem_handlers(app)
+    app.add_middleware(RequestGuard)
 
     @app.get("/health", response_model=Health, tags=["health"])
     def health() -> Health:
@@ -106,6 +109,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     schema = get_openapi(
         title=app.title, version=app.version, summary=app.summary, routes=app.routes
     )
+    declare_content_too_large(schema)
     for path_item in schema.get("paths", {}).values():
         for operation in path_item.values():
             for code, response in operation.get("responses", {}).items():

@@ -146,6 +146,8 @@ def _token_revoke(args: argparse.Namespace, settings: Settings) -> int:
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from review_service.server_protocol import server_options
+
     host = args.host or settings.host
     port = args.port or settings.port
     if args.no_scheduler or args.workers > 1:
@@ -160,6 +162,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         workers=args.workers,
         log_level=settings.log_level,
         proxy_headers=True,
+        **server_options(settings),
     )
     return 0
 

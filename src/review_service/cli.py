@@ -170,6 +170,8 @@ def _token_revoke(args: argparse.Namespace, settings: Settings) -> int:
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from review_service.server_protocol import server_options
+
     host = args.host or settings.host
     port = args.port or settings.port
     if args.no_scheduler or args.workers > 1:
@@ -187,6 +189,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         log_config=logging_config(settings.log_level),
         access_log=False,
         proxy_headers=True,
+        **server_options(settings),
     )
     return 0
 

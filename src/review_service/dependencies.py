@@ -14,6 +14,7 @@ from review_service.auth import Principal, Scope
 from review_service.clock import Clock
 from review_service.deadlines.unit_of_work import open_unit
 from review_service.problems import Forbidden
+from review_service.request_guard import edge_principal
 from review_service.tokens.service import authenticate
 
 
@@ -62,10 +63,13 @@ def require_any(*scopes: Scope) -> Callable[..., Principal]:
     names = " or ".join(f"`{scope.value}`" for scope in scopes)
 
     def dependency(
+        request: Request,
         session: SessionDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
-        principal = authenticate(session, credentials.credentials if credentials else None)
+        principal = edge_principal(request) or authenticate(
+            session, credentials.credentials if credentials else None
+        )
         if not any(principal.has(scope) for scope in scopes):
             raise Forbidden(f"this needs the {names} scope")
         return principal

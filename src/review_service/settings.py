@@ -33,6 +33,17 @@ class Settings(BaseSettings):
     # Seconds between webhook attempts: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
     retry_schedule: tuple[int, ...] = (5, 300, 1800, 7200, 18000, 36000, 36000)
 
+    # Untrusted input at the edge (request_guard.py): a request over a bound is refused
+    # before its body is read.
+    max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="Largest request body (a route may allow more)."
+    )
+    max_query_parameters: int = Field(default=100, ge=1)
+    max_header_count: int = Field(default=100, ge=10)
+    max_request_head_bytes: int = Field(
+        default=16 * 1024, ge=4096, description="Request line and headers together (`serve`)."
+    )
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

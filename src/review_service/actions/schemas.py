@@ -7,6 +7,7 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from review_service.date_limits import CalendarDate
 from review_service.domain.deadlines import ActionStatus
 from review_service.limits import LongText, ShortText
 
@@ -31,7 +32,7 @@ class ActionCreate(BaseModel):
 
     description: LongText = Field(description="The decision as a SMART action.")
     owner: ShortText = Field(description="Who is to carry it out (a name or a role).")
-    due_by: dt.date = Field(description="Not before the review was held.")
+    due_by: CalendarDate = Field(description="Not before the review was held.")
 
 
 class ActionUpdate(BaseModel):
@@ -49,9 +50,9 @@ class ActionUpdate(BaseModel):
     owner: ShortText | None = Field(
         default=None, description="Who is to carry it out (a name or a role)."
     )
-    due_by: dt.date | None = Field(default=None, description="Not before the review was held.")
+    due_by: CalendarDate | None = Field(default=None, description="Not before the review was held.")
     status: ActionStatus | None = Field(default=None, description="`open` or `done`.")
-    done_on: dt.date | None = Field(
+    done_on: CalendarDate | None = Field(
         default=None,
         description="When it was done: between the review and today; defaults to today.",
     )

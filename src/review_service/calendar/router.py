@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
@@ -20,6 +19,7 @@ from review_service.calendar.schemas import (
     WorkingDaysAdded,
     WorkingDaysBetween,
 )
+from review_service.date_limits import CalendarDate
 from review_service.dependencies import AdminPrincipal, NowDep, ReadPrincipal, SessionDep
 from review_service.domain.regions import DEFAULT_REGION, Region
 from review_service.domain.working_days import FIRST_SUPPORTED, LAST_SUPPORTED
@@ -40,7 +40,9 @@ _READ_ERRORS = problem_responses(401, 403, 422)
 def add_working_days(
     session: SessionDep,
     _principal: ReadPrincipal,
-    day: Annotated[date, Query(alias="date", description="The date counted from (never itself).")],
+    day: Annotated[
+        CalendarDate, Query(alias="date", description="The date counted from (never itself).")
+    ],
     days: Annotated[int, Query(ge=-MAX_WORKING_DAYS, le=MAX_WORKING_DAYS)],
     region: RegionQuery = DEFAULT_REGION,
 ) -> WorkingDaysAdded:
@@ -53,8 +55,8 @@ def add_working_days(
 def working_days_between(
     session: SessionDep,
     _principal: ReadPrincipal,
-    start: date,
-    end: date,
+    start: CalendarDate,
+    end: CalendarDate,
     region: RegionQuery = DEFAULT_REGION,
 ) -> WorkingDaysBetween:
     """Working days in the half-open range (start, end]; negative when end is before start."""

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from review_service.date_limits import CalendarDate
 from review_service.domain.regions import Region
 
 
@@ -58,7 +59,7 @@ class NonWorkingDayCreate(BaseModel):
         }
     )
 
-    date: dt.date = Field(description="The day that is not a working day.")
+    date: CalendarDate = Field(description="The day that is not a working day.")
     name: str = Field(
         min_length=1,
         max_length=200,

@@ -7,6 +7,7 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from review_service.date_limits import CalendarDate
 from review_service.domain.deadlines import ConsiderationStatus
 from review_service.domain.events import EventType
 from review_service.limits import Reason
@@ -70,7 +71,7 @@ class DecisionRequest(BaseModel):
         },
     )
 
-    bring_forward_to: dt.date | None = Field(
+    bring_forward_to: CalendarDate | None = Field(
         description="The date to bring the review forward to, or null for no change."
     )
     reason: Reason = Field(description="The chair's reason for the decision.")

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response
 from sqlalchemy.orm import Session
 
 from review_service.clock import london_today
+from review_service.date_limits import CalendarDate
 from review_service.dependencies import (
     IfMatchHeader,
     NowDep,
@@ -64,8 +65,8 @@ def list_reviews(
     principal: ReadPrincipal,
     now: NowDep,
     status: Annotated[list[ReviewStatus] | None, Query(max_length=5)] = None,
-    due_before: date | None = None,
-    due_after: date | None = None,
+    due_before: CalendarDate | None = None,
+    due_after: CalendarDate | None = None,
     chair_id: Annotated[PersonId | None, Query()] = None,
     plan_type: PlanType | None = None,
     late: bool | None = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from review_service.models.base import Base, IdMixin
@@ -33,7 +33,18 @@ class Plan(IdMixin, Base):
     """A plan whose reviews the service keeps (RULES.md §2)."""
 
     __tablename__ = "plans"
-    __table_args__ = (Index("ix_plans_child_id_start_date", "child_id", "start_date"),)
+    __table_args__ = (
+        Index("ix_plans_child_id_start_date", "child_id", "start_date"),
+        # One open plan of a type per child: a constraint, so racing requests cannot both pass.
+        Index(
+            "uq_plans_child_id_type_open",
+            "child_id",
+            "type",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
 
     child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("children.id"))
     local_authority: Mapped[str] = mapped_column(String(20))

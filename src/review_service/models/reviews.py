@@ -117,8 +117,10 @@ class Action(IdMixin, Base):
     description: Mapped[str] = mapped_column(Text)
     owner: Mapped[str] = mapped_column(String(200))
     due_by: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20), default="open")  # open | done
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | done | withdrawn
     done_on: Mapped[date | None] = mapped_column(Date)
+    # Why an open action was withdrawn (its plan ended, RULES.md §3).
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -16,6 +16,7 @@ from review_service.domain.milestones import MilestoneStatus
 from review_service.domain.plan_types import PlanType
 from review_service.domain.review_series import ReviewSeries
 from review_service.domain.reviews import ReviewStatus
+from review_service.duplicates import conflict_on_duplicate
 from review_service.etags import check_if_match
 from review_service.models import Plan, Review
 from review_service.pagination import Page, decode_id_cursor, encode_cursor
@@ -84,6 +85,9 @@ def create_plan(
     )
     if open_same_type is not None:
         raise Conflict(f"the child already has an open {body.type.value} plan {open_same_type}")
+    # One open plan of a type per child: the partial unique index uq_plans_child_id_type_open
+    # decides between racing requests; the check above only words the common case.
+    already_open = f"the child already has an open {body.type.value} plan"
     ctx = deadline_context(session, child.local_authority, london_today(now))
     plan = Plan(
         child_id=child.id,
@@ -96,8 +100,8 @@ def create_plan(
         created_at=now,
         updated_at=now,
     )
-    session.add(plan)
-    session.flush()
+    with conflict_on_duplicate(session, already_open):
+        session.add(plan)
     deadlines.open_plan_milestones(session, plan, ctx)
     review = deadlines.open_review(session, plan, 1, None, ctx, now)
     session.flush()

@@ -46,6 +46,7 @@ def action_out(action: Action, today: date) -> ActionOut:
         due_by=action.due_by,
         status=action_status,
         done_on=action.done_on,
+        withdrawn_reason=action.withdrawn_reason,
         overdue=service.is_overdue(action_status, action.due_by, today),
         created_at=action.created_at,
         updated_at=action.updated_at,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,6 +17,8 @@ class ActionStatus(StrEnum):
 
     OPEN = "open"
     DONE = "done"
+    # Set by the service only: the plan ended while it was open (RULES.md §3).
+    WITHDRAWN = "withdrawn"
 
 
 class ActionCreate(BaseModel):
@@ -37,7 +40,9 @@ class ActionUpdate(BaseModel):
     description: LongText | None = None
     owner: ShortText | None = None
     due_by: dt.date | None = Field(default=None, description="Not before the review was held.")
-    status: ActionStatus | None = None
+    status: Literal[ActionStatus.OPEN, ActionStatus.DONE] | None = Field(
+        default=None, description="`withdrawn` is set only by ending the plan."
+    )
     done_on: dt.date | None = Field(
         default=None,
         description="When it was done: between the review and today; defaults to today.",
@@ -55,6 +60,9 @@ class ActionOut(BaseModel):
     due_by: dt.date
     status: ActionStatus
     done_on: dt.date | None
+    withdrawn_reason: str | None = Field(
+        default=None, description="Why it was withdrawn, e.g. `plan ended: ...`."
+    )
     overdue: bool = Field(description="Still open after `due_by` (London date).")
     created_at: dt.datetime
     updated_at: dt.datetime

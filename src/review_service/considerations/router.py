@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, cast
 
 from fastapi import APIRouter, Query
 
@@ -13,6 +13,7 @@ from review_service.considerations import service
 from review_service.considerations.schemas import (
     ConsiderationList,
     ConsiderationOut,
+    ConsiderationStatus,
     DecisionRequest,
     DecisionResponse,
 )
@@ -38,7 +39,7 @@ def consideration_out(consideration: Consideration, today: date) -> Consideratio
         event_id=consideration.event_id,
         event_type=EventType(consideration.event_type),
         chair_id=consideration.chair_id,
-        status="open" if consideration.status == "open" else "decided",
+        status=cast(ConsiderationStatus, consideration.status),
         due_by=consideration.due_by,
         overdue=consideration.status == "open" and consideration.due_by < today,
         opened_at=consideration.opened_at,
@@ -54,7 +55,7 @@ def list_considerations(
     session: SessionDep,
     principal: ReadPrincipal,
     now: NowDep,
-    status: Literal["open", "decided"] | None = None,
+    status: ConsiderationStatus | None = None,
     chair_id: Annotated[PersonId | None, Query()] = None,
     local_authority: Annotated[LocalAuthorityCode | None, Query()] = None,
     overdue: bool | None = None,

@@ -12,6 +12,9 @@ from review_service.domain.events import EventType
 from review_service.limits import Reason
 from review_service.reviews.schemas import ReviewOut
 
+# `withdrawn`: its plan ended before the chair decided (RULES.md §3 "Ending a plan").
+ConsiderationStatus = Literal["open", "decided", "withdrawn"]
+
 
 class ConsiderationOut(BaseModel):
     """A chair's task to decide on an event (RULES.md §4)."""
@@ -24,14 +27,16 @@ class ConsiderationOut(BaseModel):
     event_id: uuid.UUID | None
     event_type: EventType
     chair_id: str | None
-    status: Literal["open", "decided"]
+    status: ConsiderationStatus
     due_by: dt.date
     overdue: bool = Field(description="Open after `due_by`.")
     opened_at: dt.datetime
     decided_at: dt.datetime | None
     decided_by: str | None
     bring_forward_to: dt.date | None
-    reason: str | None
+    reason: str | None = Field(
+        description="The chair's reason; for a withdrawn one, why (`plan ended: ...`)."
+    )
 
 
 class ConsiderationList(BaseModel):

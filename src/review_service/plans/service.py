@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from review_service.actions.schemas import ActionStatus
 from review_service.audit.service import record_change
 from review_service.auth import Principal
 from review_service.children.repository import visible_child
@@ -18,12 +20,14 @@ from review_service.domain.review_series import ReviewSeries
 from review_service.domain.reviews import ReviewStatus
 from review_service.duplicates import conflict_on_duplicate
 from review_service.etags import check_if_match
-from review_service.models import Plan, Review
+from review_service.models import Action, Consideration, Plan, Review
 from review_service.pagination import Page, decode_id_cursor, encode_cursor
 from review_service.plans.schemas import PlanCreate, PlanEnd, PlanUpdate
 from review_service.policies.lookup import deadline_context, policy_for
 from review_service.problems import Conflict, InvalidRequest, NotFound
 from review_service.reviews import deadlines, repository
+
+OpenOfPlan = TypeVar("OpenOfPlan", Action, Consideration)
 
 
 def visible_plan(
@@ -234,6 +238,19 @@ def end_plan(
     for milestone in repository.milestones_of_plan(session, plan.id):
         if milestone.status == MilestoneStatus.PENDING:
             milestone.status = MilestoneStatus.NOT_APPLICABLE.value
+    # RULES.md §3 "Ending a plan": open considerations and actions are withdrawn, so nothing
+    # of the plan keeps reminding or escalating (their timers go at commit). A disruption
+    # meeting stays due: it is about the ending itself.
+    withdrawn_reason = f"plan ended: {body.reason}"
+    considerations = _open_of_plan(session, Consideration, plan)
+    for consideration in considerations:
+        consideration.status = "withdrawn"
+        consideration.reason = withdrawn_reason
+    actions = _open_of_plan(session, Action, plan)
+    for action in actions:
+        action.status = ActionStatus.WITHDRAWN.value
+        action.withdrawn_reason = withdrawn_reason
+        action.updated_at = now
     session.flush()
     _audit(
         session,
@@ -245,9 +262,24 @@ def end_plan(
             "end_date": body.end_date,
             "reason": body.reason,
             "cancelled_reviews": [str(r.id) for r in cancelled],
+            "withdrawn_considerations": [str(c.id) for c in considerations],
+            "withdrawn_actions": [str(a.id) for a in actions],
         },
     )
     return plan
+
+
+def _open_of_plan(session: Session, model: type[OpenOfPlan], plan: Plan) -> list[OpenOfPlan]:
+    # Locked after the plan, as every writer locks (plan first): queue, never deadlock.
+    return list(
+        session.scalars(
+            select(model)
+            .where(model.plan_id == plan.id, model.status == "open")
+            .order_by(model.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    )
 
 
 def plan_reviews(session: Session, principal: Principal, plan_id: uuid.UUID) -> list[Review]:

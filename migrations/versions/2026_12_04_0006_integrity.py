@@ -58,7 +58,7 @@ def _refuse_duplicate_open_plans(connection: sa.Connection) -> None:
             " GROUP BY child_id, type HAVING COUNT(*) > 1) d"
             " ON p.child_id = d.child_id AND p.type = d.type"
             " WHERE p.status = 'open' ORDER BY p.child_id, p.type, p.created_at"
-        )
+        ).columns(id=sa.Uuid())  # SQLite stores ids as bare hex: show the API's form
     ).scalars()
     duplicates = [str(plan_id) for plan_id in rows]
     if duplicates:

@@ -21,6 +21,9 @@ from review_service.considerations.router import router as considerations_router
 from review_service.database import create_database_engine, create_session_factory
 from review_service.events.router import router as events_router
 from review_service.meetings.router import router as meetings_router
+from review_service.observability.metrics import ServiceMetrics
+from review_service.observability.requests import RequestObservation
+from review_service.observability.router import router as metrics_router
 from review_service.plans.router import router as plans_router
 from review_service.policies.router import router as policies_router
 from review_service.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers
@@ -73,6 +76,9 @@ def create_app(
     app.state.clock = clock or SystemClock()
     app.state.session_factory = create_session_factory(engine, app.state.clock)
     install_problem_handlers(app)
+    app.state.metrics = ServiceMetrics()
+    # Outermost of the app's own middleware: every answer gets an id, an access line, a count.
+    app.add_middleware(RequestObservation, metrics=app.state.metrics)
 
     @app.get("/health", response_model=Health, tags=["health"])
     def health() -> Health:
@@ -93,6 +99,7 @@ def create_app(
         meetings_router,
         webhooks_router,
         scheduler_router,
+        metrics_router,
     ):
         app.include_router(router)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]

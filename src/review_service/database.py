@@ -19,10 +19,15 @@ def is_sqlite(url: str) -> bool:
 
 
 def create_database_engine(settings: Settings) -> Engine:
-    """An engine configured for the database the settings name."""
+    """An engine configured for the database the settings name. Its errors never quote the
+    statement's parameters: they are children's details, and errors get logged."""
     url = settings.database_url
     if is_sqlite(url):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            hide_parameters=True,
+        )
         event.listen(engine, "connect", _configure_sqlite)
         # pysqlite's own transaction handling defers BEGIN; take it over so that a write
         # transaction starts with BEGIN IMMEDIATE and concurrent writers queue, not fail.
@@ -33,6 +38,7 @@ def create_database_engine(settings: Settings) -> Engine:
         pool_size=settings.database_pool_size,
         max_overflow=settings.database_max_overflow,
         pool_pre_ping=True,
+        hide_parameters=True,
     )
 
 

@@ -8,10 +8,11 @@ from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from review_service import __version__
 from review_service.actions.router import router as actions_router
+from review_service.api_docs import install_api_docs
 from review_service.attendees.router import router as attendees_router
 from review_service.audit.router import router as audit_router
 from review_service.calendar.router import router as calendar_router
@@ -32,13 +33,14 @@ from review_service.reviews.router import router as reviews_router
 from review_service.scheduler.router import router as scheduler_router
 from review_service.scheduler.runner import SchedulerRunner
 from review_service.settings import Settings, get_settings
+from review_service.webhooks.payloads import declare_webhooks
 from review_service.webhooks.router import router as webhooks_router
 
 
 class Health(BaseModel):
     """Liveness answer."""
 
-    status: str
+    status: str = Field(description="`ok` while the process serves requests.")
 
 
 def create_app(
@@ -69,6 +71,8 @@ def create_app(
         version=__version__,
         summary="The statutory clock for children's reviews in English local authorities.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
         dependencies=[Depends(reject_unknown_query_parameters)],
     )
     app.state.settings = settings
@@ -76,6 +80,7 @@ def create_app(
     app.state.clock = clock or SystemClock()
     app.state.session_factory = create_session_factory(engine, app.state.clock)
     install_problem_handlers(app)
+    install_api_docs(app)
     app.state.metrics = ServiceMetrics()
     # Outermost of the app's own middleware: every answer gets an id, an access line, a count.
     app.add_middleware(RequestObservation, metrics=app.state.metrics)
@@ -102,6 +107,7 @@ def create_app(
         metrics_router,
     ):
         app.include_router(router)
+    declare_webhooks(app)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app
 
@@ -111,7 +117,11 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema:
         return app.openapi_schema
     schema = get_openapi(
-        title=app.title, version=app.version, summary=app.summary, routes=app.routes
+        title=app.title,
+        version=app.version,
+        summary=app.summary,
+        routes=app.routes,
+        webhooks=app.webhooks.routes,
     )
     for path_item in schema.get("paths", {}).values():
         for operation in path_item.values():

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from review_service.clock import Clock
 from review_service.settings import Settings
-from review_service.timers.tracking import install_timer_tracking
 
 
 def is_sqlite(url: str) -> bool:
@@ -57,9 +56,9 @@ def _begin_immediate(connection: Any) -> None:
 
 
 def create_session_factory(engine: Engine, clock: Clock | None = None) -> sessionmaker[Session]:
-    """Sessions that never expire on commit (responses are built after the flush). With a
-    clock, each session derives the timers of the deadlines it changed, as of now; without
-    one (bulk loading, tests arranging rows) it does not."""
-    install_timer_tracking()
-    info = {"clock": clock} if clock is not None else {}
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True, info=info)
+    """Sessions that never expire on commit (responses are built after the flush). Timers are
+    derived by the unit of work a request or job opens on its session
+    (`deadlines.unit_of_work`), as of the one `now` it reads; `clock` is accepted for the
+    callers that pass one and not read here."""
+    del clock
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)

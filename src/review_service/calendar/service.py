@@ -12,6 +12,7 @@ from review_service.domain.regions import Region
 from review_service.domain.working_days import BankHoliday, WorkingDayCalendar
 from review_service.duplicates import conflict_on_duplicate
 from review_service.models import CalendarRecompute, NonWorkingDay
+from review_service.models.base import new_id
 from review_service.problems import Conflict, InvalidRequest, NotFound
 
 
@@ -45,13 +46,16 @@ def declare_non_working_day(
     already = f"{day.isoformat()} is already a non-working day in {region.value}"
     if not calendar.is_working_day(day):
         raise Conflict(already)
-    declared = NonWorkingDay(region=region.value, day=day, name=name, created_at=now, created_by=by)
+    declared = NonWorkingDay(
+        id=new_id(), region=region.value, day=day, name=name, created_at=now, created_by=by
+    )
     with conflict_on_duplicate(session, already):
         session.add(declared)
     # The scheduler recomputes every open deadline the new day moves, then announces
     # calendar.changed (RULES.md §1); the engine honours the day from this commit on.
     session.add(
         CalendarRecompute(
+            id=declared.id,  # the declaration's resource reads its recompute by this id
             region=region.value,
             reason=f"declared {day.isoformat()}: {name}"[:200],
             requested_at=now,
@@ -64,6 +68,13 @@ def declare_non_working_day(
 def list_non_working_days(session: Session, region: Region | None) -> list[NonWorkingDay]:
     """Every declared day, optionally of one region."""
     return repository.list_declared(session, region)
+
+
+def recomputes_of(
+    session: Session, declared: list[NonWorkingDay]
+) -> dict[uuid.UUID, CalendarRecompute]:
+    """The scheduler's recompute request of each declaration, by the declaration's id."""
+    return repository.recomputes_by_id(session, [item.id for item in declared])
 
 
 def remove_non_working_day(session: Session, declared_id: uuid.UUID, now: datetime) -> None:

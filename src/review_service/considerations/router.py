@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, cast
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
@@ -13,11 +13,11 @@ from review_service.considerations import service
 from review_service.considerations.schemas import (
     ConsiderationList,
     ConsiderationOut,
-    ConsiderationStatus,
     DecisionRequest,
     DecisionResponse,
 )
 from review_service.dependencies import NowDep, ReadPrincipal, SessionDep, WritePrincipal
+from review_service.domain.deadlines import ConsiderationStatus, DeadlineKind, is_overdue
 from review_service.domain.events import EventType
 from review_service.limits import LocalAuthorityCode, PersonId
 from review_service.models import Consideration
@@ -39,9 +39,11 @@ def consideration_out(consideration: Consideration, today: date) -> Consideratio
         event_id=consideration.event_id,
         event_type=EventType(consideration.event_type),
         chair_id=consideration.chair_id,
-        status=cast(ConsiderationStatus, consideration.status),
+        status=ConsiderationStatus(consideration.status),
         due_by=consideration.due_by,
-        overdue=consideration.status == "open" and consideration.due_by < today,
+        overdue=is_overdue(
+            DeadlineKind.CONSIDERATION, consideration.status, consideration.due_by, today
+        ),
         opened_at=consideration.opened_at,
         decided_at=consideration.decided_at,
         decided_by=consideration.decided_by,

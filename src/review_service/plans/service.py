@@ -4,30 +4,35 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TypeVar
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from review_service.actions.schemas import ActionStatus
 from review_service.audit.service import record_change
 from review_service.auth import Principal
 from review_service.children.repository import visible_child
 from review_service.clock import london_today
+from review_service.deadlines.registry import REGISTRY
+from review_service.deadlines.unit_of_work import touch
+from review_service.domain.deadlines import (
+    ActionStatus,
+    ConsiderationStatus,
+    DeadlineKind,
+    is_open,
+)
 from review_service.domain.milestones import MilestoneStatus
-from review_service.domain.plan_types import PlanType
+from review_service.domain.plan_types import PlanStatus, PlanType
 from review_service.domain.review_series import ReviewSeries
 from review_service.domain.reviews import ReviewStatus
 from review_service.duplicates import conflict_on_duplicate
 from review_service.etags import check_if_match
-from review_service.models import Action, Consideration, Plan, Review
+from review_service.models import Plan, Review
 from review_service.pagination import Page, decode_id_cursor, encode_cursor
 from review_service.plans.schemas import PlanCreate, PlanEnd, PlanUpdate
 from review_service.policies.lookup import deadline_context, policy_for
 from review_service.problems import Conflict, InvalidRequest, NotFound
 from review_service.reviews import deadlines, repository
-
-OpenOfPlan = TypeVar("OpenOfPlan", Action, Consideration)
 
 
 def visible_plan(
@@ -84,7 +89,7 @@ def create_plan(
         )
     open_same_type = session.scalar(
         select(Plan.id).where(
-            Plan.child_id == child.id, Plan.type == body.type.value, Plan.status == "open"
+            Plan.child_id == child.id, Plan.type == body.type.value, Plan.status == PlanStatus.OPEN
         )
     )
     if open_same_type is not None:
@@ -100,7 +105,7 @@ def create_plan(
         start_date=body.start_date,
         review_interval_months=body.review_interval_months,
         chair_id=body.chair_id,
-        status="open",
+        status=PlanStatus.OPEN.value,
         created_at=now,
         updated_at=now,
     )
@@ -175,7 +180,7 @@ def update_plan(
     """Change a CIN / early help interval (the pending review is recomputed) or the chair."""
     plan = visible_plan(session, principal, plan_id, for_update=True)
     check_if_match(if_match, plan.version)
-    if plan.status != "open":
+    if plan.status != PlanStatus.OPEN:
         raise Conflict("an ended plan cannot be changed")
     changes: dict[str, object] = {}
     fields = body.model_fields_set
@@ -198,6 +203,7 @@ def update_plan(
         plan.chair_id = body.chair_id
         for review in repository.pending_reviews(session, plan.id):
             review.chair_id = body.chair_id
+            touch(session, DeadlineKind.REVIEW, review.id)
     if changes:
         plan.updated_at = now
         ctx = deadline_context(session, plan.local_authority, london_today(now))
@@ -218,39 +224,43 @@ def end_plan(
     """End a plan: pending reviews are cancelled and their milestones withdrawn."""
     plan = visible_plan(session, principal, plan_id, for_update=True)
     check_if_match(if_match, plan.version)
-    if plan.status != "open":
+    if plan.status != PlanStatus.OPEN:
         raise Conflict("the plan has already ended")
     if body.end_date < plan.start_date:
         raise InvalidRequest(
             f"end_date {body.end_date.isoformat()} is before start_date "
             f"{plan.start_date.isoformat()}"
         )
-    plan.status = "ended"
+    plan.status = PlanStatus.ENDED.value
     plan.end_date = body.end_date
     plan.end_reason = body.reason
     plan.updated_at = now
     cancelled = repository.pending_reviews(session, plan.id)
     for review in cancelled:
         review.status = ReviewStatus.CANCELLED.value
+        touch(session, DeadlineKind.REVIEW, review.id)
         review.cancellation_reason = f"plan ended: {body.reason}"
         review.late = False
         review.updated_at = now
     for milestone in repository.milestones_of_plan(session, plan.id):
-        if milestone.status == MilestoneStatus.PENDING:
+        if is_open(DeadlineKind.MILESTONE, milestone.status):
             milestone.status = MilestoneStatus.NOT_APPLICABLE.value
+            touch(session, DeadlineKind.MILESTONE, milestone.id)
     # RULES.md §3 "Ending a plan": open considerations and actions are withdrawn, so nothing
-    # of the plan keeps reminding or escalating (their timers go at commit). A disruption
-    # meeting stays due: it is about the ending itself.
+    # of the plan keeps reminding or escalating. A disruption meeting stays due: it is about
+    # the ending itself.
     withdrawn_reason = f"plan ended: {body.reason}"
-    considerations = _open_of_plan(session, Consideration, plan)
+    considerations = _open_of_plan(session, DeadlineKind.CONSIDERATION, plan)
     for consideration in considerations:
-        consideration.status = "withdrawn"
+        consideration.status = ConsiderationStatus.WITHDRAWN.value
         consideration.reason = withdrawn_reason
-    actions = _open_of_plan(session, Action, plan)
+        touch(session, DeadlineKind.CONSIDERATION, consideration.id)
+    actions = _open_of_plan(session, DeadlineKind.ACTION, plan)
     for action in actions:
         action.status = ActionStatus.WITHDRAWN.value
         action.withdrawn_reason = withdrawn_reason
         action.updated_at = now
+        touch(session, DeadlineKind.ACTION, action.id)
     session.flush()
     _audit(
         session,
@@ -269,13 +279,14 @@ def end_plan(
     return plan
 
 
-def _open_of_plan(session: Session, model: type[OpenOfPlan], plan: Plan) -> list[OpenOfPlan]:
+def _open_of_plan(session: Session, kind: DeadlineKind, plan: Plan) -> list[Any]:
     # Locked after the plan, as every writer locks (plan first): queue, never deadlock.
+    registered = REGISTRY[kind]
     return list(
         session.scalars(
-            select(model)
-            .where(model.plan_id == plan.id, model.status == "open")
-            .order_by(model.id)
+            select(registered.model)
+            .where(registered.model.plan_id == plan.id, registered.is_open())
+            .order_by(registered.model.id)
             .with_for_update()
             .execution_options(populate_existing=True)
         )

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from review_service.auth import Scope, parse_scopes
+from review_service.auth import Scope, parse_lifetime, parse_scopes
 from review_service.clock import SystemClock
+from review_service.domain.authorities import canonical_authority_code
 from review_service.observability.logs import configure_logging, logging_config
 from review_service.settings import Settings, get_settings
 
@@ -46,7 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     create = token_commands.add_parser("create", help="create a token; prints it last")
     create.add_argument("--name", required=True)
     create.add_argument("--scopes", required=True, help=f"comma-separated: {','.join(Scope)}")
-    create.add_argument("--local-authority", default=None)
+    create.add_argument(
+        "--local-authority", default=None, help="bind the token to one authority, e.g. LA1"
+    )
+    create.add_argument(
+        "--expires-in", default=None, help="lifetime, e.g. 12h or 90d (at most 730d); default never"
+    )
     create.set_defaults(handler=_token_create)
     listing = token_commands.add_parser("list", help="list tokens (never their secrets)")
     listing.set_defaults(handler=_token_list)
@@ -118,8 +124,15 @@ def _migrate(_args: argparse.Namespace, settings: Settings) -> int:
 def _token_create(args: argparse.Namespace, settings: Settings) -> int:
     from review_service.tokens.service import create_token
 
+    now = SystemClock().now()
     try:
         scopes = parse_scopes(args.scopes)
+        authority = (
+            canonical_authority_code(args.local_authority)
+            if args.local_authority is not None
+            else None
+        )
+        expires_at = now + parse_lifetime(args.expires_in) if args.expires_in else None
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -128,8 +141,9 @@ def _token_create(args: argparse.Namespace, settings: Settings) -> int:
             session,
             name=args.name,
             scopes=scopes,
-            local_authority=args.local_authority,
-            now=SystemClock().now(),
+            local_authority=authority,
+            now=now,
+            expires_at=expires_at,
         )
         session.commit()
     scope_text = ",".join(sorted(s.value for s in scopes))
@@ -139,15 +153,23 @@ def _token_create(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _token_list(_args: argparse.Namespace, settings: Settings) -> int:
-    from review_service.tokens.service import list_tokens
+    from review_service.tokens.service import is_expired, list_tokens
 
+    now = SystemClock().now()
+    print("NAME\tSCOPES\tLOCAL_AUTHORITY\tSTATE\tCREATED_AT\tEXPIRES_AT")
     with _session(settings) as session:
         for record in list_tokens(session):
-            state = "revoked" if record.revoked_at else "active"
+            if record.revoked_at:
+                state = "revoked"
+            elif is_expired(record, now):
+                state = "expired"
+            else:
+                state = "active"
             authority = record.local_authority or "-"
+            expires = record.expires_at.isoformat() if record.expires_at else "-"
             print(
                 f"{record.name}\t{record.scopes}\t{authority}\t{state}\t"
-                f"{record.created_at.isoformat()}"
+                f"{record.created_at.isoformat()}\t{expires}"
             )
     return 0
 

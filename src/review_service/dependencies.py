@@ -65,10 +65,11 @@ def require_any(*scopes: Scope) -> Callable[..., Principal]:
     def dependency(
         request: Request,
         session: SessionDep,
+        now: NowDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
         principal = edge_principal(request) or authenticate(
-            session, credentials.credentials if credentials else None
+            session, credentials.credentials if credentials else None, now
         )
         if not any(principal.has(scope) for scope in scopes):
             raise Forbidden(f"this needs the {names} scope")
@@ -83,6 +84,20 @@ def require(scope: Scope) -> Callable[..., Principal]:
 
 
 AdminPrincipal = Annotated[Principal, Depends(require(Scope.ADMIN))]
+
+
+def _unbound_admin(principal: AdminPrincipal) -> Principal:
+    """An admin token bound to no authority: what changes or shows every authority's data
+    (the national calendar) needs one."""
+    if principal.local_authority is not None:
+        raise Forbidden(
+            "this changes every local authority's deadlines; it needs an `admin` token "
+            "not bound to a local authority"
+        )
+    return principal
+
+
+UnboundAdminPrincipal = Annotated[Principal, Depends(_unbound_admin)]
 WritePrincipal = Annotated[Principal, Depends(require(Scope.WRITE))]
 ReadPrincipal = Annotated[Principal, Depends(require(Scope.READ))]
 EventsPrincipal = Annotated[Principal, Depends(require(Scope.EVENTS))]

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from review_service.auth import Principal
+from review_service.clock import Clock
 from review_service.problems import PROBLEM_MEDIA_TYPE, ProblemError, problem_response
 from review_service.settings import Settings
 from review_service.tokens.service import authenticate
@@ -115,10 +116,13 @@ def _query_parameter_count(query_string: bytes) -> int:
     return sum(1 for part in query_string.split(b"&") if part)
 
 
-def _authenticate(factory: sessionmaker[Session], authorization: str | None) -> Principal:
+def _authenticate(
+    factory: sessionmaker[Session], clock: Clock, authorization: str | None
+) -> Principal:
     scheme, credentials = get_authorization_scheme_param(authorization)
     with factory() as session:
-        return authenticate(session, credentials if scheme.lower() == "bearer" else None)
+        secret = credentials if scheme.lower() == "bearer" else None
+        return authenticate(session, secret, clock.now())
 
 
 class RequestGuard:
@@ -140,7 +144,10 @@ class RequestGuard:
         if _has_body(scope) and scope["path"].startswith(_AUTHENTICATED_PREFIX):
             try:
                 principal = await anyio.to_thread.run_sync(
-                    _authenticate, state.session_factory, _header(scope, b"authorization")
+                    _authenticate,
+                    state.session_factory,
+                    state.clock,
+                    _header(scope, b"authorization"),
                 )
             except ProblemError as exc:
                 headers = {**exc.headers, "Connection": "close"}

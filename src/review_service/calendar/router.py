@@ -20,7 +20,13 @@ from review_service.calendar.schemas import (
     WorkingDaysBetween,
 )
 from review_service.date_limits import CalendarDate
-from review_service.dependencies import AdminPrincipal, NowDep, ReadPrincipal, SessionDep
+from review_service.dependencies import (
+    AdminPrincipal,
+    NowDep,
+    ReadPrincipal,
+    SessionDep,
+    UnboundAdminPrincipal,
+)
 from review_service.domain.regions import DEFAULT_REGION, Region
 from review_service.domain.working_days import FIRST_SUPPORTED, LAST_SUPPORTED
 from review_service.models import CalendarRecompute, NonWorkingDay
@@ -110,12 +116,13 @@ def _declared_out(
 )
 def declare_non_working_day(
     session: SessionDep,
-    principal: AdminPrincipal,
+    principal: UnboundAdminPrincipal,
     now: NowDep,
     body: NonWorkingDayCreate,
     response: Response,
 ) -> NonWorkingDayOut:
-    """Declare a one-off non-working day (a bank holiday the installed package lacks)."""
+    """Declare a one-off non-working day (a bank holiday the installed package lacks). It
+    moves every authority's deadlines, so only an admin token bound to none may."""
     declared = service.declare_non_working_day(
         session,
         region=body.region,
@@ -149,7 +156,7 @@ def list_non_working_days(
     responses=problem_responses(401, 403, 404, 422),
 )
 def remove_non_working_day(
-    session: SessionDep, _principal: AdminPrincipal, now: NowDep, declared_id: uuid.UUID
+    session: SessionDep, _principal: UnboundAdminPrincipal, now: NowDep, declared_id: uuid.UUID
 ) -> None:
-    """Withdraw a declared non-working day."""
+    """Withdraw a declared non-working day (an admin token bound to no authority only)."""
     service.remove_non_working_day(session, declared_id, now)

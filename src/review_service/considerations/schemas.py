@@ -30,7 +30,8 @@ class ConsiderationOut(BaseModel):
     event_type: EventType = Field(description="The type of the event the chair is to consider.")
     chair_id: str | None = Field(description="The record system's id of the chair (IRO), if known.")
     status: ConsiderationStatus = Field(
-        description="`open` until the chair decides, then `decided`."
+        description="`open` until the chair decides, then `decided`; `withdrawn` if the "
+        "plan ended first."
     )
     due_by: dt.date = Field(description="The chair decides by this date (RULES.md §4).")
     overdue: bool = Field(description="Open after `due_by`.")
@@ -44,7 +45,10 @@ class ConsiderationOut(BaseModel):
     bring_forward_to: dt.date | None = Field(
         description="The date the chair brought the review forward to, or null."
     )
-    reason: str | None = Field(description="The chair's reason, or null while open.")
+    reason: str | None = Field(
+        description="The chair's reason, or null while open; for a withdrawn one, why "
+        "(`plan ended: ...`)."
+    )
 
 
 class ConsiderationList(BaseModel):

@@ -99,6 +99,7 @@ def refusal(address: IPAddress, policy: DestinationPolicy) -> str | None:
 
 _DECIMAL = re.compile(r"[0-9]+")
 _HEX = re.compile(r"0[xX][0-9a-fA-F]*")
+_OCTAL = re.compile(r"0[0-7]*")
 
 
 def numeric_ipv4(host: str) -> IPv4Address | None:
@@ -128,6 +129,10 @@ def _number(label: str) -> int:
         raise ValueError("a part of the IPv4 address is out of range")
     if _HEX.fullmatch(label):
         return int(label[2:] or "0", 16)
+    if len(label) > 1 and label.startswith("0"):
+        if not _OCTAL.fullmatch(label):
+            raise ValueError("a part of the IPv4 address is not an octal number")
+        return int(label, 8)
     if not _DECIMAL.fullmatch(label):
-        raise ValueError("not a number")
-    return int(label, 8) if len(label) > 1 and label.startswith("0") else int(label)
+        raise ValueError("a part of the IPv4 address is not a number")
+    return int(label)

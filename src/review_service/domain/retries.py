@@ -59,12 +59,12 @@ def retry_after_wait(value: str | None, now: datetime) -> timedelta | None:
     The header is the receiver's to write: any text, any number of digits. This never
     raises and never builds a timedelta from an unbounded number."""
     text = (value or "").strip()
-    if not text or len(text) > _MAX_RETRY_AFTER_TEXT:
-        return None
     if text.isascii() and text.isdigit():
         if len(text) > 12 or int(text) > MAX_RETRY_AFTER.total_seconds():
             return MAX_RETRY_AFTER
         return timedelta(seconds=int(text))
+    if not text or len(text) > _MAX_RETRY_AFTER_TEXT:
+        return None
     try:
         when = parsedate_to_datetime(text)
         if when.tzinfo is None:  # "-0000": RFC 5322's "UTC, origin unknown"

@@ -123,6 +123,7 @@ def send(client: httpx.Client, job: Job, now: datetime) -> Result:
     status: int | None = None
     retry_after: timedelta | None = None
     error: str | None = None
+    error_type: str | None = None  # for the operator's log only
     try:
         with (
             attempt_deadline(ATTEMPT_TIMEOUT),
@@ -137,7 +138,7 @@ def send(client: httpx.Client, job: Job, now: datetime) -> Result:
             retry_after = retry_after_wait(response.headers.get("retry-after"), now)
             _read_some(response)
     except Exception as exc:  # the receiver's doing, or ours: either way one attempt's
-        error = _attempt_error(exc)
+        error, error_type = _attempt_error(exc), type(exc).__name__
     if status is not None:
         error = None  # the answer's status decides; an unread or slow body does not matter
     latency = int((time.perf_counter() - started) * 1000)
@@ -153,6 +154,7 @@ def send(client: httpx.Client, job: Job, now: datetime) -> Result:
                 "status_code": status,
                 "latency_ms": latency,
                 "error": error,
+                "error_type": error_type,
             }
         )
     )
@@ -305,10 +307,31 @@ def deliver_due(
     finally:
         if owned:
             sender.close()
+    _record_all(sessions, results, clock, schedule)
+    return len(results)
+
+
+def _record_all(
+    sessions: sessionmaker[Session],
+    results: list[Result],
+    clock: Clock,
+    schedule: tuple[int, ...],
+) -> None:
+    """Record a batch's outcomes in one transaction; should that fail, record each in a
+    savepoint of its own, so one delivery's trouble costs no other its record (and the
+    common case pays for no savepoints)."""
+    try:
+        with sessions() as session, session.begin():
+            for result in results:
+                record(session, result, clock.now(), schedule)
+        return
+    except Exception as exc:  # rolled back whole: record one by one below
+        failure = {"msg": "webhook batch recorded one by one", "error_type": type(exc).__name__}
+        logger.warning(json.dumps(failure))
     with sessions() as session, session.begin():
         for result in results:
             try:
-                with session.begin_nested():  # one delivery's failure rolls back only its own
+                with session.begin_nested():
                     record(session, result, clock.now(), schedule)
             except Exception as exc:
                 # Its lease lapses and it is sent again; the rest of the batch is kept.
@@ -321,4 +344,3 @@ def deliver_due(
                         }
                     )
                 )
-    return len(results)

@@ -12,12 +12,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from review_service.auth import parse_scopes
+from review_service.auth import Scope, parse_scopes
 from review_service.clock import SystemClock
+from review_service.observability.logs import configure_logging, logging_config
 from review_service.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+logger = logging.getLogger("review_service.cli")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -25,10 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     settings = get_settings()
-    logging.basicConfig(level=settings.log_level.upper(), format="%(message)s")
-    # APScheduler logs every run of every job at INFO; the jobs log what matters themselves.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    configure_logging(settings.log_level)
     handler = args.handler
     code: int = handler(args, settings)
     return code
@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     token_commands = token.add_subparsers(dest="token_command", required=True)
     create = token_commands.add_parser("create", help="create a token; prints it last")
     create.add_argument("--name", required=True)
-    create.add_argument("--scopes", required=True, help="comma-separated: admin,write,read,...")
+    create.add_argument("--scopes", required=True, help=f"comma-separated: {','.join(Scope)}")
     create.add_argument("--local-authority", default=None)
     create.set_defaults(handler=_token_create)
     listing = token_commands.add_parser("list", help="list tokens (never their secrets)")
@@ -159,6 +159,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         port=port,
         workers=args.workers,
         log_level=settings.log_level,
+        # JSON lines in every worker; the app writes the access line (route template, no query).
+        log_config=logging_config(settings.log_level),
+        access_log=False,
         proxy_headers=True,
     )
     return 0
@@ -175,11 +178,11 @@ def _scheduler(_args: argparse.Namespace, settings: Settings) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     runner.start()
-    print("scheduler running; Ctrl-C or SIGTERM stops it", flush=True)
+    logger.info("scheduler running; Ctrl-C or SIGTERM stops it")
     stop.wait()
     runner.shutdown()
     engine.dispose()
-    print("scheduler stopped", flush=True)
+    logger.info("scheduler stopped")
     return 0
 
 

@@ -29,6 +29,7 @@ from review_service.domain.retries import (
     retry_after_wait,
 )
 from review_service.models import Delivery, DeliveryAttempt, OutboxMessage, WebhookSubscription
+from review_service.observability.metrics import DELIVERY_OUTCOMES
 from review_service.webhooks.outbox import publish
 from review_service.webhooks.signing import webhook_headers
 from review_service.webhooks.transport import RefusedDestination, attempt_deadline, delivery_client
@@ -217,6 +218,7 @@ def record(
         retry_after=result.retry_after,
         schedule=schedule,
     )
+    DELIVERY_OUTCOMES.labels(step.outcome.value).inc()
     if step.outcome is Outcome.DELIVERED:
         delivery.status, delivery.delivered_at = "delivered", now
     elif step.outcome is Outcome.RETRY:

@@ -32,6 +32,17 @@ class Settings(BaseSettings):
     delivery_concurrency: int = Field(default=16, ge=1, le=256)
     # Seconds between webhook attempts: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
     retry_schedule: tuple[int, ...] = (5, 300, 1800, 7200, 18000, 36000, 36000)
+    # Webhook destinations (issue 8): link-local, cloud metadata, unspecified, multicast and
+    # broadcast addresses are always refused; loopback and private ranges are the
+    # deployment's choice, checked at connect time (webhooks/transport.py).
+    webhook_allow_loopback: bool = Field(
+        default=True,
+        description="Whether webhooks may go to 127.0.0.0/8 and ::1 (this host).",
+    )
+    webhook_allow_private: bool = Field(
+        default=True,
+        description="Whether webhooks may go to 10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7.",
+    )
 
     # Untrusted input at the edge (request_guard.py): a request over a bound is refused
     # before its body is read.

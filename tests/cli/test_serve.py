@@ -41,7 +41,8 @@ def heartbeats(db_session: Session) -> int:
 @pytest.fixture
 def serve(tmp_path: Path, database_url: str) -> Iterator[object]:
     """Start `review-service serve ARGS` on a free port; returns its base URL once it serves
-    (/health answers 200; its lifespan, scheduler included, has started by then). Every process is stopped by its pid afterwards."""
+    (/health answers 200; its lifespan, scheduler included, has started by then). Every
+    process is stopped by its pid afterwards."""
     started: list[subprocess.Popen[bytes]] = []
 
     def start(*args: str) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from review_service.migrations import schema_state
-from review_service.problems import Problem, ProblemError
+from review_service.problems import Problem, ProblemError, problem_responses
 
 router = APIRouter(tags=["health"])
 logger = logging.getLogger(__name__)
@@ -30,6 +30,7 @@ class Readiness(BaseModel):
     "/ready",
     response_model=Readiness,
     responses={
+        **problem_responses(422),
         503: {
             "model": Problem,
             "description": "The database does not answer, or its schema is not at the newest "

@@ -18,6 +18,7 @@ class Scope(StrEnum):
     READ = "read"
     EVENTS = "events"
     WEBHOOKS = "webhooks"
+    METRICS = "metrics"
 
 
 @dataclass(frozen=True, slots=True)

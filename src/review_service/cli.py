@@ -16,13 +16,16 @@ from typing import TYPE_CHECKING, NoReturn
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 
-from review_service.auth import parse_scopes
+from review_service.auth import Scope, parse_scopes
 from review_service.clock import SystemClock
+from review_service.observability.logs import configure_logging, logging_config
 from review_service.problems import ProblemError
 from review_service.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+logger = logging.getLogger("review_service.cli")
 
 # A user's mistake ends the command with one line on stderr and this status, never a traceback.
 USAGE_ERROR = 2
@@ -42,10 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = get_settings()
     except ValidationError as exc:
         return _fail(_settings_problem(exc))
-    logging.basicConfig(level=settings.log_level.upper(), format="%(message)s")
-    # APScheduler logs every run of every job at INFO; the jobs log what matters themselves.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    configure_logging(settings.log_level)
     handler = args.handler
     try:
         if args.command in _NEEDS_SCHEMA:
@@ -142,7 +142,7 @@ def _parser() -> argparse.ArgumentParser:
     token_commands = token.add_subparsers(dest="token_command", required=True)
     create = token_commands.add_parser("create", help="create a token; prints it last")
     create.add_argument("--name", required=True)
-    create.add_argument("--scopes", required=True, help="comma-separated: admin,write,read,...")
+    create.add_argument("--scopes", required=True, help=f"comma-separated: {','.join(Scope)}")
     create.add_argument("--local-authority", default=None)
     create.set_defaults(handler=_token_create)
     listing = token_commands.add_parser("list", help="list tokens (never their secrets)")
@@ -271,6 +271,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         port=port,
         workers=args.workers,
         log_level=settings.log_level,
+        # JSON lines in every worker; the app writes the access line (route template, no query).
+        log_config=logging_config(settings.log_level),
+        access_log=False,
         # X-Forwarded-For/-Proto only from the proxies configured, none when empty.
         proxy_headers=bool(trusted_proxies),
         forwarded_allow_ips=trusted_proxies or None,
@@ -289,11 +292,11 @@ def _scheduler(_args: argparse.Namespace, settings: Settings) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     runner.start()
-    print("scheduler running; Ctrl-C or SIGTERM stops it", flush=True)
+    logger.info("scheduler running; Ctrl-C or SIGTERM stops it")
     stop.wait()
     runner.shutdown()
     engine.dispose()
-    print("scheduler stopped", flush=True)
+    logger.info("scheduler stopped")
     return 0
 
 

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from review_service.clock import Clock
 from review_service.settings import Settings
-from review_service.timers.tracking import install_timer_tracking
 
 
 def is_sqlite(url: str) -> bool:
@@ -19,10 +18,15 @@ def is_sqlite(url: str) -> bool:
 
 
 def create_database_engine(settings: Settings) -> Engine:
-    """An engine configured for the database the settings name."""
+    """An engine configured for the database the settings name. Its errors never quote the
+    statement's parameters: they are children's details, and errors get logged."""
     url = settings.database_url
     if is_sqlite(url):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            hide_parameters=True,
+        )
         event.listen(engine, "connect", _configure_sqlite)
         # pysqlite's own transaction handling defers BEGIN; take it over so that a write
         # transaction starts with BEGIN IMMEDIATE and concurrent writers queue, not fail.
@@ -33,6 +37,7 @@ def create_database_engine(settings: Settings) -> Engine:
         pool_size=settings.database_pool_size,
         max_overflow=settings.database_max_overflow,
         pool_pre_ping=True,
+        hide_parameters=True,
     )
 
 
@@ -51,9 +56,9 @@ def _begin_immediate(connection: Any) -> None:
 
 
 def create_session_factory(engine: Engine, clock: Clock | None = None) -> sessionmaker[Session]:
-    """Sessions that never expire on commit (responses are built after the flush). With a
-    clock, each session derives the timers of the deadlines it changed, as of now; without
-    one (bulk loading, tests arranging rows) it does not."""
-    install_timer_tracking()
-    info = {"clock": clock} if clock is not None else {}
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True, info=info)
+    """Sessions that never expire on commit (responses are built after the flush). Timers are
+    derived by the unit of work a request or job opens on its session
+    (`deadlines.unit_of_work`), as of the one `now` it reads; `clock` is accepted for the
+    callers that pass one and not read here."""
+    del clock
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)

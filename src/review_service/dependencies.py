@@ -12,25 +12,9 @@ from sqlalchemy.orm import Session
 
 from review_service.auth import Principal, Scope
 from review_service.clock import Clock
+from review_service.deadlines.unit_of_work import open_unit
 from review_service.problems import Forbidden
 from review_service.tokens.service import authenticate
-
-
-def _session(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed before the response is sent, else rolled back."""
-    factory = request.app.state.session_factory
-    with factory() as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-
-
-# scope="function": the commit runs before the response goes out, so a failed commit is an
-# error response, never a 2xx for a change that did not happen.
-SessionDep = Annotated[Session, Depends(_session, scope="function")]
 
 
 def _clock(request: Request) -> Clock:
@@ -47,6 +31,26 @@ def _now(clock: ClockDep) -> datetime:
 
 
 NowDep = Annotated[datetime, Depends(_now)]
+
+
+def _session(request: Request, now: NowDep) -> Iterator[Session]:
+    """One transaction per request, a unit of work as of the request's one `now`: the timers
+    of the deadlines it touched are derived, then it commits before the response is sent;
+    else it is rolled back."""
+    factory = request.app.state.session_factory
+    with factory() as session:
+        try:
+            with open_unit(session, now):
+                yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+# scope="function": the commit runs before the response goes out, so a failed commit is an
+# error response, never a 2xx for a change that did not happen.
+SessionDep = Annotated[Session, Depends(_session, scope="function")]
 
 _bearer = HTTPBearer(
     auto_error=False, description="An API token from `review-service token create`."

@@ -21,6 +21,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from review_service.domain.reviews import InvalidTransition, ReviewRuleError
 from review_service.domain.working_days import OutsideCalendarRange
+from review_service.observability.logs import error_type
+from review_service.observability.requests import (
+    REQUEST_ID_HEADER,
+    request_id_of,
+    route_template,
+)
 
 PROBLEM_TYPE_BASE = "https://review-service.example/problems/"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -42,19 +48,23 @@ class FieldError(BaseModel):
     """One bad field of a request."""
 
     field: str = Field(description="Dotted location, e.g. `body.start_date` or `query.days`.")
-    message: str
-    type: str
+    message: str = Field(description="What is wrong with the field.")
+    type: str = Field(
+        description="A machine-readable error kind, e.g. `missing`, `date_from_datetime_parsing`."
+    )
 
 
 class Problem(BaseModel):
     """An RFC 9457 problem document."""
 
-    type: str
-    title: str
-    status: int
-    detail: str
-    instance: str | None = None
-    errors: list[FieldError] | None = None
+    type: str = Field(description="A URI naming the kind of problem, stable per kind.")
+    title: str = Field(description="A short summary of the kind of problem.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str = Field(description="What went wrong with this request.")
+    instance: str | None = Field(default=None, description="The path of the request.")
+    errors: list[FieldError] | None = Field(
+        default=None, description="Each bad field (validation errors only)."
+    )
 
 
 class ProblemError(Exception):
@@ -168,7 +178,8 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
         title = "Error"
     detail = exc.detail if isinstance(exc.detail, str) else title
     if status == 404 and detail == "Not Found":
-        detail = f"No route matches {request.url.path}"
+        # Not the path itself: a client may have put a child's identifier in it.
+        detail = "No route matches the request's path"
     return problem_response(
         status,
         slugs.get(status, f"http-{status}"),
@@ -232,15 +243,27 @@ async def _on_stale(request: Request, _exc: Exception) -> JSONResponse:
     )
 
 
-async def _on_unexpected(request: Request, _exc: Exception) -> JSONResponse:
-    # Log the exception's type and the route only: never request bodies (children's details).
-    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    # The error's type, the route template and the request id only: the error's message may
+    # quote the database's, which names the values (a child's details) that caused it.
+    request_id = request_id_of(request.scope)
+    logger.error(
+        "unhandled error",
+        extra={
+            "error_type": error_type(exc),
+            "method": request.method,
+            "route": route_template(request.scope),
+            "request_id": request_id,
+        },
+    )
     return problem_response(
         500,
         "internal-error",
         "Internal server error",
         "The service failed to handle the request; it has been logged.",
         instance=request.url.path,
+        # This handler runs outside the request middleware, which cannot add the header.
+        headers={REQUEST_ID_HEADER: request_id} if request_id else None,
     )
 
 

@@ -35,7 +35,7 @@ class Readiness(BaseModel):
             "model": Problem,
             "description": "The database does not answer, or its schema is not at the newest "
             "revision (run `review-service migrate`)",
-        }
+        },
     },
 )
 def ready(request: Request) -> Readiness:

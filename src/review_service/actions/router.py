@@ -24,11 +24,13 @@ from review_service.dependencies import (
     SessionDep,
     WritePrincipal,
 )
+from review_service.domain.deadlines import DeadlineKind, is_overdue
 from review_service.etags import etag_for
 from review_service.idempotency import IdempotencyKeyHeader, request_fingerprint
 from review_service.models import Action
 from review_service.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from review_service.problems import problem_responses
+from review_service.response_headers import created, with_etag
 
 router = APIRouter(prefix="/v1", tags=["actions"])
 _READ_ERRORS = problem_responses(401, 403, 404, 422)
@@ -46,7 +48,7 @@ def action_out(action: Action, today: date) -> ActionOut:
         due_by=action.due_by,
         status=action_status,
         done_on=action.done_on,
-        overdue=service.is_overdue(action_status, action.due_by, today),
+        overdue=is_overdue(DeadlineKind.ACTION, action_status, action.due_by, today),
         created_at=action.created_at,
         updated_at=action.updated_at,
     )
@@ -61,7 +63,7 @@ def _one(action: Action, today: date, response: Response) -> ActionOut:
     "/reviews/{review_id}/actions",
     status_code=status.HTTP_201_CREATED,
     response_model=ActionOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=created(problem_responses(401, 403, 404, 409, 422), etag=True, replayable=True),
 )
 def create_action(
     session: SessionDep,
@@ -84,6 +86,7 @@ def create_action(
     )
     action = service.create_action(session, principal, review_id, body, now)
     out = _one(action, london_today(now), response)
+    response.headers["Location"] = f"/v1/reviews/{review_id}/actions/{action.id}"
     claim.remember(status.HTTP_201_CREATED, out)
     return out
 
@@ -106,7 +109,9 @@ def list_actions(
 
 
 @router.get(
-    "/reviews/{review_id}/actions/{action_id}", response_model=ActionOut, responses=_READ_ERRORS
+    "/reviews/{review_id}/actions/{action_id}",
+    response_model=ActionOut,
+    responses=with_etag(_READ_ERRORS),
 )
 def get_action(
     session: SessionDep,
@@ -124,7 +129,7 @@ def get_action(
 @router.patch(
     "/reviews/{review_id}/actions/{action_id}",
     response_model=ActionOut,
-    responses=problem_responses(401, 403, 404, 409, 412, 422),
+    responses=with_etag(problem_responses(401, 403, 404, 409, 412, 422)),
 )
 def update_action(
     session: SessionDep,

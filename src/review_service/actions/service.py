@@ -14,6 +14,8 @@ from review_service.actions.schemas import ActionCreate, ActionStatus, ActionUpd
 from review_service.audit.service import diff, record_change
 from review_service.auth import Principal
 from review_service.clock import london_today
+from review_service.deadlines.unit_of_work import touch
+from review_service.domain.deadlines import DeadlineKind
 from review_service.domain.reviews import ReviewStatus
 from review_service.etags import check_if_match
 from review_service.models import Action, Review
@@ -29,11 +31,6 @@ from review_service.reviews import repository
 MAX_ACTIONS_PER_REVIEW = 200
 
 _AUDITED = ("description", "owner", "due_by", "status", "done_on")
-
-
-def is_overdue(status: ActionStatus, due_by: date, today: date) -> bool:
-    """An action still open after its due date (RULES.md §7, §8)."""
-    return status is ActionStatus.OPEN and due_by < today
 
 
 def _snapshot(action: Action) -> dict[str, object]:
@@ -105,6 +102,7 @@ def create_action(
     )
     session.add(action)
     session.flush()
+    touch(session, DeadlineKind.ACTION, action.id)
     _audit(session, principal, now, "action.created", action, review, _snapshot(action))
     return action
 
@@ -197,6 +195,7 @@ def update_action(
     action.done_on = _done_on(action, body, held_on, london_today(now))
     changes = diff(before, _snapshot(action))
     if changes:
+        touch(session, DeadlineKind.ACTION, action.id)
         action.updated_at = now
         session.flush()
         _audit(session, principal, now, "action.updated", action, review, changes)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from review_service.domain.regions import Region
-from review_service.models import NonWorkingDay
+from review_service.models import CalendarRecompute, NonWorkingDay
 
 
 def declared_days(session: Session, region: Region) -> list[tuple[date, str]]:
@@ -33,6 +33,14 @@ def find_declared(session: Session, region: Region, day: date) -> NonWorkingDay 
     return session.scalar(
         select(NonWorkingDay).where(NonWorkingDay.region == region.value, NonWorkingDay.day == day)
     )
+
+
+def recomputes_by_id(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, CalendarRecompute]:
+    """The recompute requests of these declarations (a declaration's request shares its id)."""
+    if not ids:
+        return {}
+    rows = session.scalars(select(CalendarRecompute).where(CalendarRecompute.id.in_(ids)))
+    return {row.id: row for row in rows}
 
 
 def get_declared(session: Session, declared_id: uuid.UUID) -> NonWorkingDay | None:

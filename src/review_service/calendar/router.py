@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from review_service.calendar import service
 from review_service.calendar.schemas import (
@@ -15,14 +15,17 @@ from review_service.calendar.schemas import (
     NonWorkingDayCreate,
     NonWorkingDayList,
     NonWorkingDayOut,
+    RecomputeOut,
+    RecomputeStatus,
     WorkingDaysAdded,
     WorkingDaysBetween,
 )
 from review_service.dependencies import AdminPrincipal, NowDep, ReadPrincipal, SessionDep
 from review_service.domain.regions import DEFAULT_REGION, Region
 from review_service.domain.working_days import FIRST_SUPPORTED, LAST_SUPPORTED
-from review_service.models import NonWorkingDay
+from review_service.models import CalendarRecompute, NonWorkingDay
 from review_service.problems import problem_responses
+from review_service.response_headers import created
 
 router = APIRouter(prefix="/v1/calendar", tags=["calendar"])
 
@@ -72,8 +75,22 @@ def bank_holidays(
     return BankHolidayList(year=year, region=region, items=items)
 
 
-def _declared_out(declared: NonWorkingDay) -> NonWorkingDayOut:
+def recompute_out(request: CalendarRecompute | None) -> RecomputeOut:
+    """Where a recompute stands; a declaration older than this field counts as done."""
+    if request is not None and request.completed_at is None:
+        return RecomputeOut(status=RecomputeStatus.PENDING, deadlines_moved=None, completed_at=None)
+    return RecomputeOut(
+        status=RecomputeStatus.DONE,
+        deadlines_moved=request.deadlines_moved if request else None,
+        completed_at=request.completed_at if request else None,
+    )
+
+
+def _declared_out(
+    declared: NonWorkingDay, recomputes: dict[uuid.UUID, CalendarRecompute]
+) -> NonWorkingDayOut:
     return NonWorkingDayOut(
+        recompute=recompute_out(recomputes.get(declared.id)),
         id=declared.id,
         date=declared.day,
         name=declared.name,
@@ -87,10 +104,14 @@ def _declared_out(declared: NonWorkingDay) -> NonWorkingDayOut:
     "/non-working-days",
     status_code=status.HTTP_201_CREATED,
     response_model=NonWorkingDayOut,
-    responses=problem_responses(401, 403, 409, 422),
+    responses=created(problem_responses(401, 403, 409, 422)),
 )
 def declare_non_working_day(
-    session: SessionDep, principal: AdminPrincipal, now: NowDep, body: NonWorkingDayCreate
+    session: SessionDep,
+    principal: AdminPrincipal,
+    now: NowDep,
+    body: NonWorkingDayCreate,
+    response: Response,
 ) -> NonWorkingDayOut:
     """Declare a one-off non-working day (a bank holiday the installed package lacks)."""
     declared = service.declare_non_working_day(
@@ -101,7 +122,9 @@ def declare_non_working_day(
         by=principal.token_name,
         now=now,
     )
-    return _declared_out(declared)
+    # No GET of one declared day: it is removed (DELETE) at this address.
+    response.headers["Location"] = f"/v1/calendar/non-working-days/{declared.id}"
+    return _declared_out(declared, service.recomputes_of(session, [declared]))
 
 
 @router.get(
@@ -114,7 +137,8 @@ def list_non_working_days(
 ) -> NonWorkingDayList:
     """Every operator-declared non-working day."""
     items = service.list_non_working_days(session, region)
-    return NonWorkingDayList(items=[_declared_out(item) for item in items])
+    recomputes = service.recomputes_of(session, items)
+    return NonWorkingDayList(items=[_declared_out(item, recomputes) for item in items])
 
 
 @router.delete(

@@ -11,6 +11,7 @@ from review_service.calendar import repository
 from review_service.domain.regions import Region
 from review_service.domain.working_days import BankHoliday, WorkingDayCalendar
 from review_service.models import CalendarRecompute, NonWorkingDay
+from review_service.models.base import new_id
 from review_service.problems import Conflict, InvalidRequest, NotFound
 
 
@@ -43,12 +44,15 @@ def declare_non_working_day(
         raise InvalidRequest(f"{day.isoformat()} is a weekend day and never a working day")
     if not calendar.is_working_day(day):
         raise Conflict(f"{day.isoformat()} is already a non-working day in {region.value}")
-    declared = NonWorkingDay(region=region.value, day=day, name=name, created_at=now, created_by=by)
+    declared = NonWorkingDay(
+        id=new_id(), region=region.value, day=day, name=name, created_at=now, created_by=by
+    )
     session.add(declared)
     # The scheduler recomputes every open deadline the new day moves, then announces
     # calendar.changed (RULES.md §1); the engine honours the day from this commit on.
     session.add(
         CalendarRecompute(
+            id=declared.id,  # the declaration's resource reads its recompute by this id
             region=region.value,
             reason=f"declared {day.isoformat()}: {name}"[:200],
             requested_at=now,
@@ -61,6 +65,13 @@ def declare_non_working_day(
 def list_non_working_days(session: Session, region: Region | None) -> list[NonWorkingDay]:
     """Every declared day, optionally of one region."""
     return repository.list_declared(session, region)
+
+
+def recomputes_of(
+    session: Session, declared: list[NonWorkingDay]
+) -> dict[uuid.UUID, CalendarRecompute]:
+    """The scheduler's recompute request of each declaration, by the declaration's id."""
+    return repository.recomputes_by_id(session, [item.id for item in declared])
 
 
 def remove_non_working_day(session: Session, declared_id: uuid.UUID, now: datetime) -> None:

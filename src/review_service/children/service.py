@@ -37,7 +37,8 @@ def create_child(session: Session, principal: Principal, body: ChildCreate, now:
     if body.date_of_birth > london_today(now):
         raise InvalidRequest("date_of_birth is in the future")
     if repository.find_by_external_id(session, authority, body.external_id) is not None:
-        raise Conflict(f"{authority} already has a child with external_id {body.external_id!r}")
+        # Not the identifier itself: details get shown and logged by clients.
+        raise Conflict(f"{authority} already has a child with this external_id")
     child = Child(
         local_authority=authority,
         external_id=body.external_id,

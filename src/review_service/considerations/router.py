@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
@@ -17,6 +17,7 @@ from review_service.considerations.schemas import (
     DecisionResponse,
 )
 from review_service.dependencies import NowDep, ReadPrincipal, SessionDep, WritePrincipal
+from review_service.domain.deadlines import ConsiderationStatus, DeadlineKind, is_overdue
 from review_service.domain.events import EventType
 from review_service.limits import LocalAuthorityCode, PersonId
 from review_service.models import Consideration
@@ -38,9 +39,11 @@ def consideration_out(consideration: Consideration, today: date) -> Consideratio
         event_id=consideration.event_id,
         event_type=EventType(consideration.event_type),
         chair_id=consideration.chair_id,
-        status="open" if consideration.status == "open" else "decided",
+        status=ConsiderationStatus(consideration.status),
         due_by=consideration.due_by,
-        overdue=consideration.status == "open" and consideration.due_by < today,
+        overdue=is_overdue(
+            DeadlineKind.CONSIDERATION, consideration.status, consideration.due_by, today
+        ),
         opened_at=consideration.opened_at,
         decided_at=consideration.decided_at,
         decided_by=consideration.decided_by,
@@ -54,7 +57,7 @@ def list_considerations(
     session: SessionDep,
     principal: ReadPrincipal,
     now: NowDep,
-    status: Literal["open", "decided"] | None = None,
+    status: ConsiderationStatus | None = None,
     chair_id: Annotated[PersonId | None, Query()] = None,
     local_authority: Annotated[LocalAuthorityCode | None, Query()] = None,
     overdue: bool | None = None,

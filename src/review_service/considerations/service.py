@@ -12,7 +12,9 @@ from review_service.audit.service import record_change
 from review_service.auth import Principal
 from review_service.clock import london_today
 from review_service.considerations.schemas import DecisionRequest
-from review_service.domain.reviews import ReviewStatus
+from review_service.deadlines.registry import REGISTRY
+from review_service.deadlines.unit_of_work import touch
+from review_service.domain.deadlines import ConsiderationStatus, DeadlineKind, is_open
 from review_service.models import Consideration, Plan, Review
 from review_service.pagination import (
     Page,
@@ -41,7 +43,7 @@ def list_considerations(
     session: Session,
     principal: Principal,
     *,
-    status: str | None,
+    status: ConsiderationStatus | None,
     chair_id: str | None,
     local_authority: str | None,
     overdue: bool | None,
@@ -60,9 +62,9 @@ def list_considerations(
     if chair_id is not None:
         query = query.where(Consideration.chair_id == chair_id)
     if overdue is True:
-        query = query.where(Consideration.status == "open", Consideration.due_by < today)
+        query = query.where(REGISTRY[DeadlineKind.CONSIDERATION].is_overdue(today))
     elif overdue is False:
-        query = query.where((Consideration.status != "open") | (Consideration.due_by >= today))
+        query = query.where(REGISTRY[DeadlineKind.CONSIDERATION].is_not_overdue(today))
     if cursor:
         after_due, after_id = decode_date_id_cursor(cursor)
         query = query.where(
@@ -87,7 +89,7 @@ def decide(
 ) -> tuple[Consideration, Review | None]:
     """Record the chair's decision; a date brings the review forward (RULES.md §3)."""
     consideration = visible_consideration(session, principal, consideration_id, for_update=True)
-    if consideration.status != "open":
+    if not is_open(DeadlineKind.CONSIDERATION, consideration.status):
         raise Conflict("this consideration has already been decided")
     plan = session.get(Plan, consideration.plan_id)
     assert plan is not None
@@ -105,7 +107,8 @@ def decide(
             raise InvalidRequest("bring_forward_to is before the plan started")
         ctx = deadline_context(session, plan.local_authority, london_today(now))
         deadlines.apply_bring_forward(session, plan, review, body.bring_forward_to, ctx, now)
-    consideration.status = "decided"
+    consideration.status = ConsiderationStatus.DECIDED.value
+    touch(session, DeadlineKind.CONSIDERATION, consideration.id)
     consideration.decided_at = now
     consideration.decided_by = principal.token_name
     consideration.bring_forward_to = body.bring_forward_to
@@ -133,9 +136,7 @@ def _pending_review(session: Session, plan: Plan) -> Review | None:
         select(Review)
         .where(
             Review.plan_id == plan.id,
-            Review.status.in_(
-                [ReviewStatus.DUE.value, ReviewStatus.SCHEDULED.value, ReviewStatus.ADJOURNED.value]
-            ),
+            REGISTRY[DeadlineKind.REVIEW].is_open(),
         )
         .order_by(Review.sequence)
         .with_for_update()

@@ -228,6 +228,7 @@ def post_review_milestones(
 
 def displayed_status(status: MilestoneStatus, due_by: date, today: date) -> MilestoneStatus:
     """`overdue` for a pending milestone whose date has passed; otherwise as stored."""
-    if status is MilestoneStatus.PENDING and due_by < today:
-        return MilestoneStatus.OVERDUE
-    return status
+    # Imported here: `deadlines` builds on this module (the milestone rules).
+    from review_service.domain.deadlines import displayed_milestone_status
+
+    return displayed_milestone_status(status, due_by, today)

@@ -5,6 +5,13 @@ from __future__ import annotations
 from enum import StrEnum
 
 
+class PlanStatus(StrEnum):
+    """Whether a plan is running."""
+
+    OPEN = "open"
+    ENDED = "ended"
+
+
 class PlanType(StrEnum):
     """A plan's type; each has its own review series."""
 

@@ -8,23 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from review_service.domain.deadlines import LIFECYCLES, DeadlineKind
 from review_service.domain.policy import Policy
 from review_service.domain.working_days import WorkingDayCalendar
 
 LONDON = ZoneInfo("Europe/London")
 
 
-class Subject(StrEnum):
-    """The kinds of thing that have a deadline."""
-
-    REVIEW = "review"
-    MILESTONE = "milestone"
-    ACTION = "action"
-    CONSIDERATION = "consideration"
-    MEETING = "meeting"
+# The kinds of thing that have a deadline; the name timers and webhooks use for them.
+Subject = DeadlineKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +38,6 @@ def london_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=LONDON).astimezone(UTC)
 
 
-# RULES.md §8: who each level is addressed to; a review's first step is the IRO unit manager.
-_ADDRESSED = {1: "team_manager", 2: "service_manager", 3: "head_of_service"}
-_FIRST_STEP = {Subject.REVIEW: "iro_unit_manager"}
-
-
 def _escalations(
     subject: Subject, due_by: date, calendar: WorkingDayCalendar, policy: Policy
 ) -> list[Reminder]:
@@ -63,7 +52,7 @@ def _escalations(
             level,
             day,
             london_midnight(day),
-            _FIRST_STEP.get(subject, _ADDRESSED[1]) if level == 1 else _ADDRESSED[level],
+            LIFECYCLES[subject].escalation_addressee(level),
         )
         for level, day in steps
     ]

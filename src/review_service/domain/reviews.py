@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
+from review_service.domain import timeliness
 from review_service.domain.plan_types import PlanType
 
 
@@ -102,11 +103,11 @@ def is_late(
 ) -> bool:
     """Held, scheduled or reconvening after `due_by` (API.md `late`)."""
     if status is ReviewStatus.HELD:
-        return held_on is not None and held_on > due_by
+        return held_on is not None and timeliness.is_late(held_on, due_by)
     if status is ReviewStatus.CANCELLED:
         return False
     planned = reconvene_on or scheduled_on
-    return planned is not None and planned > due_by
+    return planned is not None and timeliness.is_late(planned, due_by)
 
 
 def check_held_on(

@@ -9,6 +9,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from review_service.deadlines.unit_of_work import touch
+from review_service.domain.deadlines import ConsiderationStatus, DeadlineKind, MeetingStatus
 from review_service.domain.events import (
     DISRUPTION_MEETING_CHAIR,
     DISRUPTION_MEETING_INVITEES,
@@ -17,7 +19,7 @@ from review_service.domain.events import (
     affected_plan_types,
     decide_effects,
 )
-from review_service.domain.plan_types import PlanType
+from review_service.domain.plan_types import PlanStatus, PlanType
 from review_service.models import Child, Consideration, EventEffect, Meeting, Plan
 from review_service.policies.lookup import deadline_context
 from review_service.reviews import deadlines, repository
@@ -30,7 +32,7 @@ def open_plans_affected(session: Session, child: Child, event_type: EventType) -
     plans = list(
         session.scalars(
             select(Plan)
-            .where(Plan.child_id == child.id, Plan.status == "open", Plan.type.in_(types))
+            .where(Plan.child_id == child.id, Plan.status == PlanStatus.OPEN, Plan.type.in_(types))
             .order_by(Plan.start_date)
             .with_for_update()
         )
@@ -86,12 +88,13 @@ def apply_event(
                     event_id=event_id,
                     event_type=event_type.value,
                     chair_id=plan.chair_id,
-                    status="open",
+                    status=ConsiderationStatus.OPEN.value,
                     due_by=effect.due_by,
                     opened_at=now,
                 )
                 session.add(consideration)
                 session.flush()
+                touch(session, DeadlineKind.CONSIDERATION, consideration.id)
                 publish(
                     session,
                     "consideration.opened",
@@ -119,13 +122,14 @@ def apply_event(
                     plan_id=plan.id,
                     event_id=event_id,
                     due_by=effect.due_by,
-                    status="due",
+                    status=MeetingStatus.DUE.value,
                     chair_role=DISRUPTION_MEETING_CHAIR,
                     invitees=list(DISRUPTION_MEETING_INVITEES),
                     created_at=now,
                 )
                 session.add(meeting)
                 session.flush()
+                touch(session, DeadlineKind.MEETING, meeting.id)
                 publish(
                     session,
                     "meeting.created",

@@ -72,7 +72,8 @@ def _resolve_child(session: Session, principal: Principal, body: EventCreate) ->
         )
     child = find_by_external_id(session, authority, body.child_external_id)
     if child is None:
-        raise NotFound(f"no child with external_id {body.child_external_id!r} in {authority}")
+        # Not the identifier itself: details get shown and logged by clients.
+        raise NotFound(f"no child with this child_external_id in {authority}")
     return child
 
 

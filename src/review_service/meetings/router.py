@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from sqlalchemy import select
@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 from review_service.audit.service import record_change
 from review_service.auth import Principal
 from review_service.clock import london_today
+from review_service.deadlines.unit_of_work import touch
 from review_service.dependencies import NowDep, ReadPrincipal, SessionDep, WritePrincipal
+from review_service.domain.deadlines import DeadlineKind, MeetingStatus, is_open, is_overdue
 from review_service.limits import LocalAuthorityCode
 from review_service.meetings.schemas import HoldRequest, MeetingList, MeetingOut
 from review_service.models import Meeting
@@ -33,8 +35,8 @@ def meeting_out(meeting: Meeting, today: date) -> MeetingOut:
         plan_id=meeting.plan_id,
         event_id=meeting.event_id,
         due_by=meeting.due_by,
-        status="held" if meeting.status == "held" else "due",
-        overdue=meeting.status == "due" and meeting.due_by < today,
+        status=MeetingStatus(meeting.status),
+        overdue=is_overdue(DeadlineKind.MEETING, meeting.status, meeting.due_by, today),
         chair_role=meeting.chair_role,
         chair_id=meeting.chair_id,
         invitees=list(meeting.invitees),
@@ -55,7 +57,7 @@ def list_meetings(
     session: SessionDep,
     principal: ReadPrincipal,
     now: NowDep,
-    status: Literal["due", "held"] | None = None,
+    status: MeetingStatus | None = None,
     local_authority: Annotated[LocalAuthorityCode | None, Query()] = None,
     limit: LimitQuery = DEFAULT_LIMIT,
 ) -> MeetingList:
@@ -97,12 +99,17 @@ def hold_meeting(
 ) -> MeetingOut:
     """Record the meeting as held."""
     meeting = _visible(session, principal, meeting_id)
-    if meeting.status != "due":
+    if not is_open(DeadlineKind.MEETING, meeting.status):
         raise Conflict("the meeting has already been held")
     today = london_today(now)
     if body.held_on > today or body.held_on < meeting.created_at.date():
         raise InvalidRequest("held_on must be between the meeting's creation and today")
-    meeting.status, meeting.held_on, meeting.chair_id = "held", body.held_on, body.chair_id
+    meeting.status, meeting.held_on, meeting.chair_id = (
+        MeetingStatus.HELD,
+        body.held_on,
+        body.chair_id,
+    )
+    touch(session, DeadlineKind.MEETING, meeting.id)
     session.flush()
     record_change(
         session,

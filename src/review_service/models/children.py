@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from review_service.domain.plan_types import PlanStatus
 from review_service.models.base import Base, IdMixin
 
 
@@ -41,7 +42,7 @@ class Plan(IdMixin, Base):
     start_date: Mapped[date] = mapped_column(Date)
     review_interval_months: Mapped[int | None] = mapped_column(Integer)
     chair_id: Mapped[str | None] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(20), default="open")  # open | ended
+    status: Mapped[str] = mapped_column(String(20), default=PlanStatus.OPEN.value)
     end_date: Mapped[date | None] = mapped_column(Date)
     end_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from review_service.domain.deadlines import ConsiderationStatus, MeetingStatus
 from review_service.models.base import Base, IdMixin
 
 
@@ -68,7 +69,7 @@ class Consideration(IdMixin, Base):
     event_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("events.id"))
     event_type: Mapped[str] = mapped_column(String(40))
     chair_id: Mapped[str | None] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(20), default="open")  # open | decided
+    status: Mapped[str] = mapped_column(String(20), default=ConsiderationStatus.OPEN.value)
     due_by: Mapped[date] = mapped_column(Date)
     opened_at: Mapped[datetime]
     decided_at: Mapped[datetime | None]
@@ -92,7 +93,7 @@ class Meeting(IdMixin, Base):
     plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("plans.id"))
     event_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("events.id"))
     due_by: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20), default="due")  # due | held | cancelled
+    status: Mapped[str] = mapped_column(String(20), default=MeetingStatus.DUE.value)
     chair_role: Mapped[str] = mapped_column(String(60))
     chair_id: Mapped[str | None] = mapped_column(String(100))
     invitees: Mapped[list[str]] = mapped_column(JSON)

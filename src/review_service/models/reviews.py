@@ -8,6 +8,9 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from review_service.domain.deadlines import ActionStatus
+from review_service.domain.milestones import MilestoneStatus
+from review_service.domain.reviews import ReviewStatus
 from review_service.models.base import Base, IdMixin
 
 
@@ -23,8 +26,8 @@ class Review(IdMixin, Base):
             "plan_id",
             "sequence",
             unique=True,
-            sqlite_where=text("status != 'cancelled'"),
-            postgresql_where=text("status != 'cancelled'"),
+            sqlite_where=text(f"status != '{ReviewStatus.CANCELLED}'"),
+            postgresql_where=text(f"status != '{ReviewStatus.CANCELLED}'"),
         ),
         Index("ix_reviews_plan_id_status", "plan_id", "status"),
         Index("ix_reviews_chair_status_due", "chair_id", "status", "due_by", "id"),
@@ -76,7 +79,7 @@ class Milestone(IdMixin, Base):
     kind: Mapped[str] = mapped_column(String(40))
     due_by: Mapped[date] = mapped_column(Date)
     owner_role: Mapped[str] = mapped_column(String(40))
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[str] = mapped_column(String(20), default=MilestoneStatus.PENDING.value)
     completed_on: Mapped[date | None] = mapped_column(Date)
 
 
@@ -117,7 +120,7 @@ class Action(IdMixin, Base):
     description: Mapped[str] = mapped_column(Text)
     owner: Mapped[str] = mapped_column(String(200))
     due_by: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20), default="open")  # open | done
+    status: Mapped[str] = mapped_column(String(20), default=ActionStatus.OPEN.value)
     done_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

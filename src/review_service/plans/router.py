@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 from sqlalchemy.orm import Session
@@ -18,8 +18,8 @@ from review_service.dependencies import (
     SessionDep,
     WritePrincipal,
 )
-from review_service.domain.milestones import MilestoneStatus
-from review_service.domain.plan_types import PlanType
+from review_service.domain.deadlines import DeadlineKind, is_open
+from review_service.domain.plan_types import PlanStatus, PlanType
 from review_service.etags import etag_for
 from review_service.idempotency import IdempotencyKeyHeader, request_fingerprint
 from review_service.models import Plan
@@ -34,6 +34,7 @@ from review_service.plans.schemas import (
     PlanUpdate,
 )
 from review_service.problems import problem_responses
+from review_service.response_headers import created, with_etag
 from review_service.reviews.repository import plan_level_milestones
 from review_service.reviews.router import reviews_out
 from review_service.reviews.views import milestone_out
@@ -47,7 +48,7 @@ def plan_out(session: Session, plan: Plan, today: date) -> PlanOut:
     milestones = [
         milestone_out(m, today)
         for m in plan_level_milestones(session, plan.id)
-        if m.status == MilestoneStatus.PENDING
+        if is_open(DeadlineKind.MILESTONE, m.status)
     ]
     return PlanOut(
         id=plan.id,
@@ -76,7 +77,7 @@ def _one(session: Session, plan: Plan, today: date, response: Response) -> PlanO
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=PlanOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=created(problem_responses(401, 403, 404, 409, 422), etag=True, replayable=True),
 )
 def create_plan(
     session: SessionDep,
@@ -93,6 +94,7 @@ def create_plan(
     )
     plan, _review = service.create_plan(session, principal, body, now)
     out = _one(session, plan, london_today(now), response)
+    response.headers["Location"] = f"/v1/plans/{plan.id}"
     claim.remember(status.HTTP_201_CREATED, out)
     return out
 
@@ -103,7 +105,7 @@ def list_plans(
     principal: ReadPrincipal,
     now: NowDep,
     child_id: uuid.UUID | None = None,
-    status: Annotated[Literal["open", "ended"] | None, Query()] = None,
+    status: Annotated[PlanStatus | None, Query()] = None,
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,
 ) -> PlanList:
@@ -117,7 +119,9 @@ def list_plans(
     )
 
 
-@router.get("/{plan_id}", response_model=PlanOut, responses=problem_responses(401, 403, 404, 422))
+@router.get(
+    "/{plan_id}", response_model=PlanOut, responses=with_etag(problem_responses(401, 403, 404, 422))
+)
 def get_plan(
     session: SessionDep,
     principal: ReadPrincipal,
@@ -130,7 +134,9 @@ def get_plan(
 
 
 @router.patch(
-    "/{plan_id}", response_model=PlanOut, responses=problem_responses(401, 403, 404, 409, 412, 422)
+    "/{plan_id}",
+    response_model=PlanOut,
+    responses=with_etag(problem_responses(401, 403, 404, 409, 412, 422)),
 )
 def update_plan(
     session: SessionDep,
@@ -149,7 +155,7 @@ def update_plan(
 @router.post(
     "/{plan_id}/end",
     response_model=PlanOut,
-    responses=problem_responses(401, 403, 404, 409, 412, 422),
+    responses=with_etag(problem_responses(401, 403, 404, 409, 412, 422)),
 )
 def end_plan(
     session: SessionDep,

@@ -12,8 +12,10 @@ from review_service.audit.service import record_change
 from review_service.auth import Principal
 from review_service.children.repository import visible_child
 from review_service.clock import london_today
+from review_service.deadlines.unit_of_work import touch
+from review_service.domain.deadlines import DeadlineKind, is_open
 from review_service.domain.milestones import MilestoneStatus
-from review_service.domain.plan_types import PlanType
+from review_service.domain.plan_types import PlanStatus, PlanType
 from review_service.domain.review_series import ReviewSeries
 from review_service.domain.reviews import ReviewStatus
 from review_service.etags import check_if_match
@@ -79,7 +81,7 @@ def create_plan(
         )
     open_same_type = session.scalar(
         select(Plan.id).where(
-            Plan.child_id == child.id, Plan.type == body.type.value, Plan.status == "open"
+            Plan.child_id == child.id, Plan.type == body.type.value, Plan.status == PlanStatus.OPEN
         )
     )
     if open_same_type is not None:
@@ -92,7 +94,7 @@ def create_plan(
         start_date=body.start_date,
         review_interval_months=body.review_interval_months,
         chair_id=body.chair_id,
-        status="open",
+        status=PlanStatus.OPEN.value,
         created_at=now,
         updated_at=now,
     )
@@ -167,7 +169,7 @@ def update_plan(
     """Change a CIN / early help interval (the pending review is recomputed) or the chair."""
     plan = visible_plan(session, principal, plan_id, for_update=True)
     check_if_match(if_match, plan.version)
-    if plan.status != "open":
+    if plan.status != PlanStatus.OPEN:
         raise Conflict("an ended plan cannot be changed")
     changes: dict[str, object] = {}
     fields = body.model_fields_set
@@ -190,6 +192,7 @@ def update_plan(
         plan.chair_id = body.chair_id
         for review in repository.pending_reviews(session, plan.id):
             review.chair_id = body.chair_id
+            touch(session, DeadlineKind.REVIEW, review.id)
     if changes:
         plan.updated_at = now
         ctx = deadline_context(session, plan.local_authority, london_today(now))
@@ -210,26 +213,28 @@ def end_plan(
     """End a plan: pending reviews are cancelled and their milestones withdrawn."""
     plan = visible_plan(session, principal, plan_id, for_update=True)
     check_if_match(if_match, plan.version)
-    if plan.status != "open":
+    if plan.status != PlanStatus.OPEN:
         raise Conflict("the plan has already ended")
     if body.end_date < plan.start_date:
         raise InvalidRequest(
             f"end_date {body.end_date.isoformat()} is before start_date "
             f"{plan.start_date.isoformat()}"
         )
-    plan.status = "ended"
+    plan.status = PlanStatus.ENDED.value
     plan.end_date = body.end_date
     plan.end_reason = body.reason
     plan.updated_at = now
     cancelled = repository.pending_reviews(session, plan.id)
     for review in cancelled:
         review.status = ReviewStatus.CANCELLED.value
+        touch(session, DeadlineKind.REVIEW, review.id)
         review.cancellation_reason = f"plan ended: {body.reason}"
         review.late = False
         review.updated_at = now
     for milestone in repository.milestones_of_plan(session, plan.id):
-        if milestone.status == MilestoneStatus.PENDING:
+        if is_open(DeadlineKind.MILESTONE, milestone.status):
             milestone.status = MilestoneStatus.NOT_APPLICABLE.value
+            touch(session, DeadlineKind.MILESTONE, milestone.id)
     session.flush()
     _audit(
         session,

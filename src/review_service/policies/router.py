@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
+from review_service.calendar.schemas import RecomputeOut, RecomputeStatus
 from review_service.dependencies import AdminPrincipal, IfMatchHeader, NowDep, SessionDep
 from review_service.etags import etag_for
 from review_service.limits import LocalAuthorityCode
@@ -16,6 +17,7 @@ from review_service.policies.schemas import (
     PolicyOverrides,
 )
 from review_service.problems import problem_responses
+from review_service.response_headers import with_etag
 
 router = APIRouter(prefix="/v1/policies", tags=["policies"])
 
@@ -40,7 +42,7 @@ def policy_out(effective: service.EffectivePolicy) -> PolicyOut:
 @router.get(
     "/{local_authority}",
     response_model=PolicyOut,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=with_etag(problem_responses(401, 403, 404, 422)),
 )
 def get_policy(
     session: SessionDep,
@@ -58,7 +60,7 @@ def get_policy(
 @router.put(
     "/{local_authority}",
     response_model=PolicyChangeOut,
-    responses=problem_responses(401, 403, 404, 409, 412, 422),
+    responses=with_etag(problem_responses(401, 403, 404, 409, 412, 422)),
 )
 def replace_policy(
     session: SessionDep,
@@ -80,4 +82,7 @@ def replace_policy(
         **policy_out(change.effective).model_dump(),
         plans_recomputed=change.plans_recomputed,
         deadlines_moved=change.deadlines_moved,
+        recompute=RecomputeOut(
+            status=RecomputeStatus.DONE, deadlines_moved=change.deadlines_moved, completed_at=now
+        ),
     )

@@ -14,14 +14,13 @@ from sqlalchemy.orm import Session
 
 from review_service.audit.service import diff, record_change
 from review_service.auth import Principal
-from review_service.clock import london_today
+from review_service.domain.plan_types import PlanStatus
 from review_service.domain.policy import DEFAULT_POLICY, Policy
 from review_service.etags import check_if_match
 from review_service.models import Plan, PolicyOverride
-from review_service.policies.lookup import deadline_context
 from review_service.policies.repository import find_override
 from review_service.problems import Conflict, NotFound
-from review_service.reviews.deadlines import recompute_plan_deadlines
+from review_service.reviews.deadlines import recompute_plans
 
 RESOURCE_TYPE = "policy"
 
@@ -81,7 +80,7 @@ def _open_plans(session: Session, local_authority: str) -> list[Plan]:
     return list(
         session.scalars(
             select(Plan)
-            .where(Plan.local_authority == local_authority, Plan.status == "open")
+            .where(Plan.local_authority == local_authority, Plan.status == PlanStatus.OPEN)
             .order_by(Plan.id)
         )
     )
@@ -116,10 +115,11 @@ def _store(
 
 
 def _recompute(session: Session, local_authority: str, now: datetime) -> tuple[int, int]:
-    """Re-derive every open plan's deadlines under the new policy: (plans, deadlines moved)."""
-    ctx = deadline_context(session, local_authority, london_today(now))
+    """Re-derive every open plan's deadlines under the new policy, through the path the
+    scheduler's calendar recompute takes: (plans, deadlines moved). It runs in the request,
+    so the caller reads the moved dates (and their timers) as soon as the change answers."""
     plans = _open_plans(session, local_authority)
-    moved = sum(recompute_plan_deadlines(session, plan, ctx, now) for plan in plans)
+    moved = recompute_plans(session, plans, now)
     session.flush()
     return len(plans), moved
 

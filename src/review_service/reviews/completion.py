@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 from review_service.audit.service import record_change
 from review_service.auth import Principal
 from review_service.clock import london_today
+from review_service.deadlines.unit_of_work import touch
 from review_service.domain.considered_plans import considered_plan_findings
+from review_service.domain.deadlines import DeadlineKind, is_open
 from review_service.domain.milestones import MilestoneStatus
-from review_service.domain.plan_types import PlanType
-from review_service.domain.reminders import Subject
+from review_service.domain.plan_types import PlanStatus, PlanType
 from review_service.domain.reviews import (
     PENDING_STATUSES,
     ReviewStatus,
@@ -36,7 +37,6 @@ from review_service.reviews.service import (
     audit_review,
     load_for_change,
 )
-from review_service.timers.tracking import recheck
 
 
 def complete_review(
@@ -69,6 +69,9 @@ def complete_review(
             "to child_in_need and early_help plans only"
         )
     review.status = ReviewStatus.HELD.value
+    # Touching the review re-derives its preparation milestones too: left undone, they stay
+    # on the record but stop reminding (deadlines.registry, RULES.md §5).
+    touch(session, DeadlineKind.REVIEW, review.id)
     review.held_on = body.held_on
     review.participation_code = code.value if code else None
     review.plans_considered = (
@@ -79,17 +82,11 @@ def complete_review(
     deadlines.refresh_late(review)
     review.updated_at = now
     deadlines.add_post_review_milestones(session, plan, review, ctx)
-    # Preparation milestones left undone stay on the record but stop reminding.
-    recheck(
-        session,
-        Subject.MILESTONE,
-        [m.id for m in repository.milestones_of_reviews(session, [review.id]).get(review.id, [])],
-    )
     if body.review_interval_months is not None:
         plan.review_interval_months = body.review_interval_months
         plan.updated_at = now
     next_review = None
-    if plan.status == "open":
+    if plan.status == PlanStatus.OPEN:
         next_review = deadlines.open_review(
             session, plan, review.sequence + 1, body.held_on, ctx, now
         )
@@ -136,13 +133,14 @@ def cancel_review(
     review, plan = loaded.review, loaded.plan
     require_status(ReviewStatus(review.status), PENDING_STATUSES, "cancelled")
     review.status = ReviewStatus.CANCELLED.value
+    touch(session, DeadlineKind.REVIEW, review.id)
     review.cancellation_reason = body.reason
     review.late = False
     review.updated_at = now
     _withdraw_pending_milestones(session, review)
     session.flush()
     replacement = None
-    if plan.status == "open":
+    if plan.status == PlanStatus.OPEN:
         previous = (
             repository.held_on_of(session, plan.id, review.sequence - 1)
             if review.sequence > 1
@@ -178,8 +176,9 @@ def cancel_review(
 
 def _withdraw_pending_milestones(session: Session, review: Review) -> None:
     for milestone in repository.milestones_of_reviews(session, [review.id]).get(review.id, []):
-        if milestone.status == MilestoneStatus.PENDING:
+        if is_open(DeadlineKind.MILESTONE, milestone.status):
             milestone.status = MilestoneStatus.NOT_APPLICABLE.value
+            touch(session, DeadlineKind.MILESTONE, milestone.id)
 
 
 def update_milestone(
@@ -207,6 +206,7 @@ def update_milestone(
         completed_on = None
     before = milestone.status
     milestone.status = body.status.value
+    touch(session, DeadlineKind.MILESTONE, milestone.id)
     milestone.completed_on = completed_on
     session.flush()
     record_change(

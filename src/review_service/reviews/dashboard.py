@@ -17,12 +17,10 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from review_service.domain.milestones import MilestoneStatus, displayed_status
-from review_service.domain.reviews import PENDING_STATUSES
+from review_service.domain.deadlines import DeadlineKind, displayed_milestone_status, is_overdue
 from review_service.models import Milestone, Review
 from review_service.pagination import encode_cursor
 
-_PENDING = {status.value for status in PENDING_STATUSES}
 _REVIEW_FIELDS = (
     "id",
     "plan_id",
@@ -86,7 +84,7 @@ def render_review_list(
                     "id": str(m.id),
                     "kind": m.kind,
                     "due_by": m.due_by.isoformat(),
-                    "status": displayed_status(MilestoneStatus(m.status), m.due_by, today).value,
+                    "status": displayed_milestone_status(m.status, m.due_by, today).value,
                     "owner_role": m.owner_role,
                     "completed_on": _plain(m.completed_on),
                 }
@@ -94,7 +92,7 @@ def render_review_list(
     items = []
     for row in rows:
         item = {name: _plain(value) for name, value in zip(_REVIEW_FIELDS, row, strict=True)}
-        item["overdue"] = row.status in _PENDING and row.due_by < today
+        item["overdue"] = is_overdue(DeadlineKind.REVIEW, row.status, row.due_by, today)
         item["milestones"] = milestones.get(row.id, [])
         items.append(item)
     return json.dumps({"items": items, "next_cursor": next_cursor}, separators=(",", ":")).encode()

@@ -6,11 +6,17 @@ calendar change) comes through here, so the rows always equal what the domain co
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from review_service.clock import london_today
+from review_service.deadlines.registry import REGISTRY
+from review_service.deadlines.unit_of_work import touch
+from review_service.domain.deadlines import DeadlineKind, is_open
 from review_service.domain.milestones import (
     RULE_BY_KIND,
     Anchor,
@@ -31,7 +37,8 @@ from review_service.domain.reviews import (
     review_date,
 )
 from review_service.models import Milestone, Plan, Review
-from review_service.policies.lookup import DeadlineContext
+from review_service.models.base import new_id
+from review_service.policies.lookup import DeadlineContext, deadline_context
 from review_service.reviews import repository
 from review_service.webhooks.outbox import publish
 
@@ -70,18 +77,22 @@ def _sync(
     for due in computed:
         milestone = by_kind.get(due.kind.value)
         if milestone is None:
+            milestone_id = new_id()
+            touch(session, DeadlineKind.MILESTONE, milestone_id)
             session.add(
                 Milestone(
+                    id=milestone_id,
                     plan_id=plan.id,
                     review_id=review.id if review else None,
                     kind=due.kind.value,
                     due_by=due.due_by,
                     owner_role=due.owner_role,
-                    status="pending",
+                    status=MilestoneStatus.PENDING.value,
                 )
             )
-        elif milestone.status == MilestoneStatus.PENDING and milestone.due_by != due.due_by:
+        elif is_open(DeadlineKind.MILESTONE, milestone.status) and milestone.due_by != due.due_by:
             milestone.due_by = due.due_by
+            touch(session, DeadlineKind.MILESTONE, milestone.id)
             moved += 1
     return moved
 
@@ -125,6 +136,7 @@ def open_review(
     """Open review `sequence` of the plan, due per RULES.md §2, with its milestones."""
     due = series_of(plan).due(sequence, previous_held_on, ctx.calendar, ctx.policy)
     review = Review(
+        id=new_id(),
         plan_id=plan.id,
         local_authority=plan.local_authority,
         plan_type=plan.type,
@@ -138,6 +150,7 @@ def open_review(
         updated_at=now,
     )
     session.add(review)
+    touch(session, DeadlineKind.REVIEW, review.id)
     session.flush()
     sync_pre_review_milestones(session, plan, review, ctx, existing=[])
     return review
@@ -163,6 +176,7 @@ def recompute_review_due(
     moved = due != review.due_by or statutory != review.statutory_due_by
     review.statutory_due_by = statutory
     review.due_by = due
+    touch(session, DeadlineKind.REVIEW, review.id)
     refresh_late(review)
     moved_milestones = sync_pre_review_milestones(session, plan, review, ctx)
     if moved or moved_milestones:
@@ -182,7 +196,7 @@ def recompute_plan_deadlines(
     pending = [
         m
         for m in repository.milestones_of_plan(session, plan.id)
-        if m.status == MilestoneStatus.PENDING
+        if is_open(DeadlineKind.MILESTONE, m.status)
     ]
     plan_type = PlanType(plan.type)
     for milestone in pending:
@@ -197,8 +211,38 @@ def recompute_plan_deadlines(
             continue
         if plan_type in rule.plan_types and due != milestone.due_by:
             milestone.due_by = due
+            touch(session, DeadlineKind.MILESTONE, milestone.id)
             moved += 1
     return moved
+
+
+def recompute_plans(session: Session, plans: Sequence[Plan], now: datetime) -> int:
+    """Re-derive every open deadline of these plans, each under its authority's policy and
+    calendar as they now stand: the one path of policy and calendar changes. Returns how many
+    deadlines moved."""
+    today = london_today(now)
+    contexts: dict[str, DeadlineContext] = {}
+    moved = 0
+    for plan in plans:
+        ctx = contexts.get(plan.local_authority)
+        if ctx is None:
+            ctx = contexts[plan.local_authority] = deadline_context(
+                session, plan.local_authority, today
+            )
+        moved += recompute_plan_deadlines(session, plan, ctx, now)
+    # A changed policy or calendar moves reminders and escalations even where no date moved.
+    touch_open_deadlines_of(session, [plan.id for plan in plans])
+    return moved
+
+
+def touch_open_deadlines_of(session: Session, plan_ids: list[uuid.UUID]) -> None:
+    """Register every open deadline of these plans with the unit of work."""
+    for start in range(0, len(plan_ids), 5000):
+        chunk = plan_ids[start : start + 5000]
+        for kind, registered in REGISTRY.items():
+            model = registered.model
+            query = select(model.id).where(model.plan_id.in_(chunk), registered.is_open())
+            touch(session, kind, *session.scalars(query))
 
 
 def apply_bring_forward(
@@ -213,6 +257,7 @@ def apply_bring_forward(
     before = review.due_by
     review.brought_forward_to = bring_forward(review.brought_forward_to or review.due_by, requested)
     review.due_by = effective_due(review.statutory_due_by, review.brought_forward_to)
+    touch(session, DeadlineKind.REVIEW, review.id)
     refresh_late(review)
     sync_pre_review_milestones(session, plan, review, ctx)
     if review.due_by != before:

@@ -11,7 +11,9 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from review_service.auth import Principal
-from review_service.domain.reviews import PENDING_STATUSES
+from review_service.deadlines.registry import REGISTRY
+from review_service.domain.deadlines import DeadlineKind
+from review_service.domain.reviews import ReviewStatus
 from review_service.models import Milestone, Plan, Review
 from review_service.problems import NotFound
 
@@ -41,9 +43,7 @@ def pending_reviews(session: Session, plan_id: uuid.UUID) -> list[Review]:
     return list(
         session.scalars(
             select(Review)
-            .where(
-                Review.plan_id == plan_id, Review.status.in_([s.value for s in PENDING_STATUSES])
-            )
+            .where(Review.plan_id == plan_id, REGISTRY[DeadlineKind.REVIEW].is_open())
             .order_by(Review.sequence)
         )
     )
@@ -53,7 +53,9 @@ def held_on_of(session: Session, plan_id: uuid.UUID, sequence: int) -> date | No
     """The date review `sequence` of the plan was held, if it was."""
     return session.scalar(
         select(Review.held_on).where(
-            Review.plan_id == plan_id, Review.sequence == sequence, Review.status == "held"
+            Review.plan_id == plan_id,
+            Review.sequence == sequence,
+            Review.status == ReviewStatus.HELD,
         )
     )
 

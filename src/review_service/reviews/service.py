@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from review_service.audit.service import record_change
 from review_service.auth import Principal
 from review_service.clock import london_today
+from review_service.deadlines.unit_of_work import touch
+from review_service.domain.deadlines import DeadlineKind
 from review_service.domain.findings import Finding
 from review_service.domain.plan_types import PlanType
 from review_service.domain.reviews import (
@@ -157,6 +159,7 @@ def schedule_review(
     check_schedule(review.due_by, meeting_day, body.exceptional_circumstances)
     before = {"status": review.status, "scheduled_for": review.scheduled_for}
     review.status = ReviewStatus.SCHEDULED.value
+    touch(session, DeadlineKind.REVIEW, review.id)
     review.scheduled_for = body.scheduled_for
     review.venue = body.venue
     review.exceptional_circumstances = body.exceptional_circumstances
@@ -247,6 +250,7 @@ def adjourn_review(
         )
     before = {"status": review.status, "reconvene_on": review.reconvene_on}
     review.status = ReviewStatus.ADJOURNED.value
+    touch(session, DeadlineKind.REVIEW, review.id)
     review.reconvene_on = body.reconvene_on
     review.adjournment_reason = body.reason
     deadlines.refresh_late(review)

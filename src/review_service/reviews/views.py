@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from review_service.domain.considered_plans import KeyPlan
-from review_service.domain.milestones import MilestoneKind, MilestoneStatus, displayed_status
+from review_service.domain.deadlines import DeadlineKind, displayed_milestone_status, is_overdue
+from review_service.domain.milestones import MilestoneKind
 from review_service.domain.plan_types import PlanType
 from review_service.domain.reviews import ParticipationCode, ReviewStatus
 from review_service.models import Milestone, Review
@@ -18,7 +19,7 @@ def milestone_out(milestone: Milestone, today: date) -> MilestoneOut:
         id=milestone.id,
         kind=MilestoneKind(milestone.kind),
         due_by=milestone.due_by,
-        status=displayed_status(MilestoneStatus(milestone.status), milestone.due_by, today),
+        status=displayed_milestone_status(milestone.status, milestone.due_by, today),
         owner_role=milestone.owner_role,
         completed_on=milestone.completed_on,
     )
@@ -45,7 +46,7 @@ def review_out(review: Review, milestones: list[Milestone], today: date) -> Revi
         adjournment_reason=review.adjournment_reason,
         held_on=review.held_on,
         late=review.late,
-        overdue=status.is_pending and review.due_by < today,
+        overdue=is_overdue(DeadlineKind.REVIEW, status, review.due_by, today),
         participation_code=(
             ParticipationCode(review.participation_code) if review.participation_code else None
         ),

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from review_service.clock import Clock, london_today
+from review_service.deadlines.registry import REGISTRY
+from review_service.deadlines.unit_of_work import unit_of_work
+from review_service.domain.deadlines import DeadlineKind
 from review_service.domain.events import EventType
+from review_service.domain.plan_types import PlanStatus
 from review_service.domain.regions import Region
 from review_service.models import (
     Action,
@@ -22,20 +25,21 @@ from review_service.models import (
     Plan,
     Timer,
 )
-from review_service.policies.lookup import deadline_context, policy_for
-from review_service.reviews.deadlines import recompute_plan_deadlines
+from review_service.policies.lookup import policy_for
+from review_service.reviews.deadlines import recompute_plans
 from review_service.webhooks.outbox import SubscriberCache, publish
 
 logger = logging.getLogger(__name__)
 SYSTEM_SOURCE = "review-service"
+_ACTION_OVERDUE = f"{DeadlineKind.ACTION.value}.overdue"
 
 
 def fire_due_timers(sessions: sessionmaker[Session], clock: Clock, *, batch: int = 1000) -> int:
     """Turn every timer whose moment has come into an outbox message; returns how many."""
     fired = 0
     while True:
-        with sessions() as session, session.begin():
-            now = clock.now()
+        with unit_of_work(sessions, clock) as unit:
+            session, now = unit.session, unit.now
             query = (
                 select(Timer)
                 .where(Timer.fired_at.is_(None), Timer.fire_at <= now)
@@ -56,7 +60,7 @@ def fire_due_timers(sessions: sessionmaker[Session], clock: Clock, *, batch: int
                     now,
                     cache=cache,
                 )
-                if timer.event_type == "action.overdue" and timer.level == 1:
+                if timer.event_type == _ACTION_OVERDUE and timer.level == 1:
                     raise_decisions_not_implemented(session, timer, now)
         fired += len(timers)
         if len(timers) < batch:
@@ -133,22 +137,23 @@ def recompute_after_calendar_change(
         moved = 0
         after = None
         while True:
-            with sessions() as session, session.begin():
-                query = select(Plan).where(Plan.status == "open").order_by(Plan.id).limit(chunk)
+            with unit_of_work(sessions, clock) as unit:
+                session = unit.session
+                query = select(Plan).where(Plan.status == PlanStatus.OPEN).order_by(Plan.id)
                 if after is not None:
                     query = query.where(Plan.id > after)
-                plans = list(session.scalars(query))
-                today = london_today(clock.now())
-                contexts: dict[str, object] = {}
+                plans = list(session.scalars(query.limit(chunk)))
+                regions: dict[str, Region] = {}
                 for plan in plans:
-                    if plan.local_authority not in contexts:
-                        contexts[plan.local_authority] = policy_for(
+                    if plan.local_authority not in regions:
+                        regions[plan.local_authority] = policy_for(
                             session, plan.local_authority
                         ).region
-                    if contexts[plan.local_authority] != region:
-                        continue
-                    ctx = deadline_context(session, plan.local_authority, today)
-                    moved += recompute_plan_deadlines(session, plan, ctx, clock.now())
+                moved += recompute_plans(
+                    session,
+                    [plan for plan in plans if regions[plan.local_authority] == region],
+                    unit.now,
+                )
             if len(plans) < chunk:
                 break
             after = plans[-1].id
@@ -183,47 +188,36 @@ def prune(sessions: sessionmaker[Session], clock: Clock, *, keep_days: int = 30)
         return int(getattr(deleted, "rowcount", 0) or 0)
 
 
-def recount_timers(sessions: sessionmaker[Session], clock: Clock, *, chunk: int = 500) -> int:
-    """Nightly: re-derive the timers of every open deadline, in chunks, so that the table
-    heals from anything that bypassed the commit hook (a restore, a hand-edited row).
-    Returns how many deadlines were checked."""
-    from review_service.domain.reminders import Subject
-    from review_service.models import Consideration, Meeting, Milestone, Review
-    from review_service.policies.lookup import DeadlineContext
-    from review_service.timers.derive import preload, sync_timers
+class Recount:
+    """What the last nightly recount found; the metrics endpoint reads `last_drift`."""
 
-    open_rows: dict[Subject, tuple[Any, Any]] = {
-        Subject.REVIEW: (Review, Review.status.in_(["due", "scheduled", "adjourned"])),
-        Subject.MILESTONE: (Milestone, Milestone.status == "pending"),
-        Subject.ACTION: (Action, Action.status == "open"),
-        Subject.CONSIDERATION: (Consideration, Consideration.status == "open"),
-        Subject.MEETING: (Meeting, Meeting.status == "due"),
-    }
-    checked = 0
-    for subject, (model, is_open) in open_rows.items():
+    last_checked: int = 0
+    last_drift: int = 0
+    drift_total: int = 0
+
+
+def recount_timers(sessions: sessionmaker[Session], clock: Clock, *, chunk: int = 500) -> int:
+    """Nightly self-check: re-derive the timers of every open deadline, in chunks, through
+    the same path as every request. The units of work keep timers right, so any deadline
+    whose timers this changes is drift (a restore, a hand-edited row, a defect): it is
+    healed, counted in `Recount`, and logged. Returns how many deadlines were checked."""
+    checked = drift = 0
+    for kind, registered in REGISTRY.items():
+        model = registered.model
         after = None
         while True:
-            with sessions() as session, session.begin():
-                query = select(model.id).where(is_open).order_by(model.id).limit(chunk)
+            with unit_of_work(sessions, clock) as unit:
+                query = select(model.id).where(registered.is_open()).order_by(model.id)
                 if after is not None:
                     query = query.where(model.id > after)
-                ids = list(session.scalars(query))
-                if not ids:
-                    break
-                pending = {(subject, subject_id) for subject_id in ids}
-                _held, timers = preload(session, pending)
-                contexts: dict[str, DeadlineContext] = {}
-                today = london_today(clock.now())
-                for subject_id in ids:
-                    sync_timers(
-                        session,
-                        subject,
-                        subject_id,
-                        today,
-                        contexts,
-                        existing=timers[(subject.value, subject_id)],
-                    )
+                ids = list(unit.session.scalars(query.limit(chunk)))
+                unit.touch(kind, ids)
+                drift += unit.finish()
+            if not ids:
+                break
             checked += len(ids)
             after = ids[-1]
-    logger.info("recount checked the timers of %d open deadlines", checked)
+    Recount.last_checked, Recount.last_drift = checked, drift
+    Recount.drift_total += drift
+    logger.info("recount checked %d open deadlines; %d had drifted timers, healed", checked, drift)
     return checked

@@ -7,12 +7,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
 
 from review_service.auth import Principal
 from review_service.dependencies import AdminPrincipal, NowDep, SessionDep
-from review_service.models import Delivery, SchedulerLease, Timer, WebhookSubscription
+from review_service.models import SchedulerLease
 from review_service.problems import Forbidden, problem_responses
+from review_service.scheduler.backlog import measure_backlog
 from review_service.scheduler.leadership import lock_is_held
 
 router = APIRouter(prefix="/v1/scheduler", tags=["scheduler"])
@@ -36,7 +36,7 @@ class SchedulerStatus(BaseModel):
         "the scheduler runs as a process of its own)."
     )
     lag_seconds: float = Field(description="Now minus the oldest due-but-unfired timer.")
-    pending_timers: int
+    pending_timers: int = Field(description="Reminders and escalations set but not yet fired.")
     due_timers: int = Field(description="Timers whose moment has come but have not fired.")
     outbox_depth: int = Field(description="Deliveries waiting to be sent or retried.")
     failing_subscriptions: int = Field(
@@ -68,44 +68,14 @@ def status(
     this_process: Literal["leader", "standby", "none"] = (
         "none" if runner is None else "leader" if runner.leadership.leads else "standby"
     )
-    oldest_due = session.scalar(
-        select(func.min(Timer.fire_at)).where(Timer.fired_at.is_(None), Timer.fire_at <= now)
-    )
-    pending = (
-        session.scalar(select(func.count()).select_from(Timer).where(Timer.fired_at.is_(None))) or 0
-    )
-    due = (
-        session.scalar(
-            select(func.count())
-            .select_from(Timer)
-            .where(Timer.fired_at.is_(None), Timer.fire_at <= now)
-        )
-        or 0
-    )
-    depth = (
-        session.scalar(
-            select(func.count()).select_from(Delivery).where(Delivery.status == "pending")
-        )
-        or 0
-    )
-    failing = (
-        session.scalar(
-            select(func.count(func.distinct(WebhookSubscription.id))).where(
-                (WebhookSubscription.status == "disabled")
-                | WebhookSubscription.id.in_(
-                    select(Delivery.subscription_id).where(Delivery.status == "failed")
-                )
-            )
-        )
-        or 0
-    )
+    backlog = measure_backlog(session, now)
     return SchedulerStatus(
         leader=lease.holder if lease is not None and live else None,
         leader_heartbeat_at=lease.heartbeat_at if lease is not None else None,
         this_process=this_process,
-        lag_seconds=max(0.0, (now - oldest_due).total_seconds()) if oldest_due else 0.0,
-        pending_timers=int(pending),
-        due_timers=int(due),
-        outbox_depth=int(depth),
-        failing_subscriptions=int(failing),
+        lag_seconds=backlog.lag_seconds,
+        pending_timers=backlog.pending_timers,
+        due_timers=backlog.due_timers,
+        outbox_depth=backlog.outbox_depth,
+        failing_subscriptions=backlog.failing_subscriptions,
     )

@@ -1,291 +1,230 @@
-"""Deriving the timers of a deadline in the transaction that changed it.
+"""Deriving the timers of many deadlines at once, in the transaction that changed them.
 
-The rows always equal what `domain.reminders` computes for the deadline as it now stands:
+The rows always equal what `domain.reminders` computes for each deadline as it now stands:
 pending timers of a moved deadline are replaced, those of a finished thing withdrawn, and an
-escalation that already fired for the same date is not fired again.
+escalation that already fired for the same date is not fired again. However many deadlines,
+the work is a handful of statements: one read per kind of row, per kind of fact and of
+timers (in chunks of `CHUNK` ids), one delete, one insert and one update of timers.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from review_service.domain.milestones import (
-    RULE_BY_KIND,
-    Anchor,
-    MilestoneKind,
-    MilestoneStatus,
-)
-from review_service.domain.reminders import Reminder, Subject, reminders_for
-from review_service.domain.reviews import PENDING_STATUSES
-from review_service.models import Action, Consideration, Meeting, Milestone, Review, Timer
+from review_service.deadlines.registry import REGISTRY, Facts, OpenDeadline
+from review_service.domain.deadlines import DeadlineKind, waits_on_review
+from review_service.domain.reminders import Reminder, reminders_for
+from review_service.models import Milestone, Plan, Review, Timer
 from review_service.policies.lookup import DeadlineContext, deadline_context
 
+# Ids per IN list: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
+CHUNK = 10_000
+_TIMER_COLUMNS = (
+    Timer.id,
+    Timer.subject_type,
+    Timer.subject_id,
+    Timer.event_type,
+    Timer.level,
+    Timer.fire_at,
+    Timer.fired_at,
+    Timer.due_by,
+    Timer.payload,
+)
 
-@dataclass(frozen=True, slots=True)
-class Deadline:
-    """An open deadline and what its webhooks say about it (ids only, no personal detail)."""
 
-    subject: Subject
-    subject_id: uuid.UUID
-    local_authority: str
-    due_by: date
-    owner: str
-    data: dict[str, Any]
-    management_oversight: bool = False
+def _chunks(ids: Iterable[uuid.UUID]) -> Iterator[list[uuid.UUID]]:
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]
 
 
-def open_deadline(session: Session, subject: Subject, subject_id: uuid.UUID) -> Deadline | None:
-    """The deadline of a subject if it is still open, else None (done, cancelled, gone)."""
-    if subject is Subject.REVIEW:
-        review = session.get(Review, subject_id)
-        if review is None or review.status not in {s.value for s in PENDING_STATUSES}:
-            return None
-        return Deadline(
-            subject,
-            review.id,
-            review.local_authority,
-            review.due_by,
-            "chair",
-            {
-                "review_id": str(review.id),
-                "plan_id": str(review.plan_id),
-                "plan_type": review.plan_type,
-                "sequence": review.sequence,
-                "chair_id": review.chair_id,
-            },
-        )
-    if subject is Subject.MILESTONE:
-        milestone = session.get(Milestone, subject_id)
-        if milestone is None or milestone.status != MilestoneStatus.PENDING:
-            return None
-        if _review_has_met(session, milestone):
-            # A preparation step of a review that has been held or cancelled: the record
-            # keeps it as not done, but reminding or escalating it now helps nobody.
-            return None
-        authority = _authority_of_plan(session, milestone.plan_id)
-        return Deadline(
-            subject,
-            milestone.id,
-            authority,
-            milestone.due_by,
-            milestone.owner_role,
-            {
-                "milestone_id": str(milestone.id),
-                "kind": milestone.kind,
-                "plan_id": str(milestone.plan_id),
-                "review_id": str(milestone.review_id) if milestone.review_id else None,
-            },
-            management_oversight=milestone.kind == MilestoneKind.MANAGEMENT_OVERSIGHT,
-        )
-    if subject is Subject.ACTION:
-        action = session.get(Action, subject_id)
-        if action is None or action.status != "open":
-            return None
-        return Deadline(
-            subject,
-            action.id,
-            _authority_of_plan(session, action.plan_id),
-            action.due_by,
-            "action_owner",
-            {
-                "action_id": str(action.id),
-                "review_id": str(action.review_id),
-                "plan_id": str(action.plan_id),
-            },
-        )
-    if subject is Subject.CONSIDERATION:
-        consideration = session.get(Consideration, subject_id)
-        if consideration is None or consideration.status != "open":
-            return None
-        return Deadline(
-            subject,
-            consideration.id,
-            consideration.local_authority,
-            consideration.due_by,
-            "chair",
-            {
-                "consideration_id": str(consideration.id),
-                "plan_id": str(consideration.plan_id),
-                "event_type": consideration.event_type,
-                "chair_id": consideration.chair_id,
-            },
-        )
-    meeting = session.get(Meeting, subject_id)
-    if meeting is None or meeting.status != "due":
-        return None
-    return Deadline(
-        subject,
-        meeting.id,
-        meeting.local_authority,
-        meeting.due_by,
-        meeting.chair_role,
-        {"meeting_id": str(meeting.id), "kind": meeting.kind, "plan_id": str(meeting.plan_id)},
+@dataclass(slots=True)
+class _Changes:
+    """The timer writes a derivation calls for, and the deadlines they belong to."""
+
+    deletes: list[uuid.UUID] = field(default_factory=list)
+    inserts: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    changed: set[tuple[str, uuid.UUID]] = field(default_factory=set)
+
+
+def with_dependents(
+    session: Session, touched: set[tuple[DeadlineKind, uuid.UUID]]
+) -> set[tuple[DeadlineKind, uuid.UUID]]:
+    """The touched deadlines and those whose liveness follows them: a review's preparation
+    milestones stop reminding once it is held or cancelled (RULES.md §5)."""
+    reviews = [i for kind, i in touched if kind is DeadlineKind.REVIEW]
+    result = set(touched)
+    for chunk in _chunks(reviews):
+        for milestone_id, kind in session.execute(
+            select(Milestone.id, Milestone.kind).where(Milestone.review_id.in_(chunk))
+        ):
+            if waits_on_review(kind):
+                result.add((DeadlineKind.MILESTONE, milestone_id))
+    return result
+
+
+def _load(
+    session: Session, by_kind: dict[DeadlineKind, list[uuid.UUID]]
+) -> tuple[list[tuple[DeadlineKind, Any]], Facts]:
+    rows: list[tuple[DeadlineKind, Any]] = []
+    plan_ids: set[uuid.UUID] = set()
+    review_ids: set[uuid.UUID] = set()
+    for kind, ids in by_kind.items():
+        registered = REGISTRY[kind]
+        for chunk in _chunks(ids):
+            for row in session.scalars(
+                select(registered.model).where(registered.model.id.in_(chunk))
+            ):
+                rows.append((kind, row))
+                if registered.needs_plan:
+                    plan_ids.add(row.plan_id)
+                if registered.needs_review and row.review_id is not None:
+                    review_ids.add(row.review_id)
+    facts = Facts()
+    for chunk in _chunks(plan_ids):
+        query = select(Plan.id, Plan.local_authority).where(Plan.id.in_(chunk))
+        facts.plan_authority.update(session.execute(query).tuples().all())
+    for chunk in _chunks(review_ids):
+        query = select(Review.id, Review.status).where(Review.id.in_(chunk))
+        facts.review_status.update(session.execute(query).tuples().all())
+    return rows, facts
+
+
+def _existing(
+    session: Session, by_kind: dict[DeadlineKind, list[uuid.UUID]]
+) -> dict[tuple[str, uuid.UUID], list[Any]]:
+    timers: dict[tuple[str, uuid.UUID], list[Any]] = defaultdict(list)
+    for kind, ids in by_kind.items():
+        # By type and id: (subject_type, subject_id) is what the index leads with.
+        for chunk in _chunks(ids):
+            query = select(*_TIMER_COLUMNS).where(
+                Timer.subject_type == kind.value, Timer.subject_id.in_(chunk)
+            )
+            for timer in session.execute(query):
+                timers[(timer.subject_type, timer.subject_id)].append(timer)
+    return timers
+
+
+def _wanted(deadline: OpenDeadline, ctx: DeadlineContext, today: date) -> dict[Any, Reminder]:
+    reminders = reminders_for(
+        deadline.kind,
+        deadline.due_by,
+        ctx.calendar,
+        ctx.policy,
+        today,
+        owner=deadline.owner,
+        management_oversight=deadline.management_oversight,
     )
+    return {(r.event_type, r.level): r for r in reminders}
 
 
-def _review_has_met(session: Session, milestone: Milestone) -> bool:
-    if milestone.review_id is None:
-        return False
-    if RULE_BY_KIND[MilestoneKind(milestone.kind)].anchor is not Anchor.BEFORE_REVIEW:
-        return False
-    review = session.get(Review, milestone.review_id)
-    return review is not None and review.status not in {s.value for s in PENDING_STATUSES}
-
-
-def _authority_of_plan(session: Session, plan_id: uuid.UUID) -> str:
-    from review_service.models import Plan
-
-    plan = session.get(Plan, plan_id)
-    assert plan is not None
-    return plan.local_authority
-
-
-def _payload(deadline: Deadline, reminder: Reminder) -> dict[str, Any]:
-    payload = {
-        **deadline.data,
-        "due_by": deadline.due_by.isoformat(),
-        "local_authority": deadline.local_authority,
-        "addressed_to": reminder.addressed_to,
-    }
-    if reminder.level > 0:
-        payload["escalation_level"] = reminder.level
-        if reminder.level == 3 and deadline.data.get("plan_type") == "looked_after":
-            # RULES.md §8: the IRO's consideration of a Cafcass referral is recorded.
-            payload["cafcass_referral_consideration"] = True
-    return payload
-
-
-def sync_timers(
-    session: Session,
-    subject: Subject,
-    subject_id: uuid.UUID,
-    today: date,
-    contexts: dict[str, DeadlineContext],
-    existing: list[Timer] | None = None,
+def _diff(
+    key: tuple[str, uuid.UUID],
+    deadline: OpenDeadline | None,
+    wanted: dict[Any, Reminder],
+    existing: list[Any],
+    changes: _Changes,
 ) -> None:
-    """Make the subject's timers equal what its deadline now calls for. `existing` is the
-    subject's timers when the caller has loaded them already (see `preload`)."""
-    deadline = open_deadline(session, subject, subject_id)
-    if existing is None:
-        existing = list(
-            session.scalars(
-                select(Timer).where(
-                    Timer.subject_type == subject.value, Timer.subject_id == subject_id
-                )
-            )
-        )
-    if deadline is None:
-        session.execute(
-            delete(Timer).where(
-                Timer.subject_type == subject.value,
-                Timer.subject_id == subject_id,
-                Timer.fired_at.is_(None),
-            )
-        )
-        return
-    ctx = contexts.get(deadline.local_authority)
-    if ctx is None:
-        ctx = contexts[deadline.local_authority] = deadline_context(
-            session, deadline.local_authority, today
-        )
-    wanted = {
-        (r.event_type, r.level): r
-        for r in reminders_for(
-            subject,
-            deadline.due_by,
-            ctx.calendar,
-            ctx.policy,
-            today,
-            owner=deadline.owner,
-            management_oversight=deadline.management_oversight,
-        )
-    }
     kept: set[tuple[str, int]] = set()
     for timer in existing:
-        key = (timer.event_type, timer.level)
-        reminder = wanted.get(key)
+        if deadline is None:
+            if timer.fired_at is None:  # a finished thing's fired timers stay as history
+                changes.deletes.append(timer.id)
+                changes.changed.add(key)
+            continue
+        reminder = wanted.get((timer.event_type, timer.level))
         fired_for_same_date = timer.fired_at is not None and timer.due_by == deadline.due_by
         if reminder is not None and (
             fired_for_same_date or (timer.fired_at is None and timer.fire_at == reminder.fire_at)
         ):
-            timer.payload = _payload(deadline, reminder)
+            kept.add((timer.event_type, timer.level))
+            payload = deadline.payload(reminder)
             # A moved deadline can keep a timer whose moment did not move (e.g. Sun -> Sat:
             # same working day before it); it must record the new date, or once fired it
-            # would look "fired for another date" at the next sync and fire again.
-            timer.due_by = deadline.due_by
-            kept.add(key)
-        else:
-            session.delete(timer)
-    if len(kept) < len(existing):
-        session.flush()  # deletions first: the unique key is reused below
-    for key, reminder in wanted.items():
-        if key not in kept:
-            session.add(
-                Timer(
-                    subject_type=subject.value,
-                    subject_id=subject_id,
-                    event_type=reminder.event_type,
-                    level=reminder.level,
-                    local_authority=deadline.local_authority,
-                    due_by=deadline.due_by,
-                    fire_at=reminder.fire_at,
-                    payload=_payload(deadline, reminder),
+            # would look "fired for another date" at the next derivation and fire again.
+            if timer.payload != payload or timer.due_by != deadline.due_by:
+                changes.updates.append(
+                    {"b_id": timer.id, "b_payload": payload, "b_due_by": deadline.due_by}
                 )
+                changes.changed.add(key)
+        else:
+            changes.deletes.append(timer.id)
+            changes.changed.add(key)
+    if deadline is None:
+        return
+    for (event_type, level), reminder in wanted.items():
+        if (event_type, level) not in kept:
+            changes.changed.add(key)
+            changes.inserts.append(
+                {
+                    "id": uuid.uuid4(),
+                    "subject_type": deadline.kind.value,
+                    "subject_id": deadline.id,
+                    "event_type": event_type,
+                    "level": level,
+                    "local_authority": deadline.local_authority,
+                    "due_by": deadline.due_by,
+                    "fire_at": reminder.fire_at,
+                    "payload": deadline.payload(reminder),
+                    "fired_at": None,
+                }
             )
 
 
-_MODELS: dict[Subject, Any] = {
-    Subject.REVIEW: Review,
-    Subject.MILESTONE: Milestone,
-    Subject.ACTION: Action,
-    Subject.CONSIDERATION: Consideration,
-    Subject.MEETING: Meeting,
-}
-_CHUNK = 500
+def _write(session: Session, changes: _Changes) -> None:
+    table = Timer.__table__
+    assert isinstance(table, Table)
+    for chunk in _chunks(changes.deletes):  # deletions first: the unique key is reused below
+        session.execute(delete(table).where(table.c.id.in_(chunk)))
+    if changes.updates:
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(payload=bindparam("b_payload"), due_by=bindparam("b_due_by"))
+        )
+        session.execute(statement, changes.updates)
+    if changes.inserts:
+        session.execute(insert(table), changes.inserts)
 
 
-def _chunks(ids: list[uuid.UUID]) -> list[list[uuid.UUID]]:
-    return [ids[start : start + _CHUNK] for start in range(0, len(ids), _CHUNK)]
-
-
-def preload(
-    session: Session, subjects: set[tuple[Subject, uuid.UUID]]
-) -> tuple[list[object], dict[tuple[str, uuid.UUID], list[Timer]]]:
-    """Load every subject, its plan and its timers in a few IN queries, so that deriving the
-    timers of many changed deadlines costs a handful of statements, not several per deadline.
-    Returns the loaded objects (hold them: the identity map keeps only weak references) and
-    the timers by subject."""
-    from review_service.models import Plan
-
-    held: list[object] = []
-    plan_ids: set[uuid.UUID] = set()
-    for subject, model in _MODELS.items():
-        ids = sorted(i for s, i in subjects if s is subject)
-        for chunk in _chunks(ids):
-            rows = list(session.scalars(select(model).where(model.id.in_(chunk))))
-            held.extend(rows)
-            if subject in (Subject.MILESTONE, Subject.ACTION):
-                plan_ids |= {row.plan_id for row in rows}
-    for chunk in _chunks(sorted(plan_ids)):
-        held.extend(session.scalars(select(Plan).where(Plan.id.in_(chunk))))
-    timers: dict[tuple[str, uuid.UUID], list[Timer]] = {
-        (subject.value, subject_id): [] for subject, subject_id in subjects
-    }
-    for subject in _MODELS:
-        # By type and id: (subject_type, subject_id) is what the index leads with.
-        ids = sorted(i for s, i in subjects if s is subject)
-        for chunk in _chunks(ids):
-            for timer in session.scalars(
-                select(Timer).where(
-                    Timer.subject_type == subject.value, Timer.subject_id.in_(chunk)
-                )
-            ):
-                timers[(timer.subject_type, timer.subject_id)].append(timer)
-                held.append(timer)
-    return held, timers
+def derive_timers(
+    session: Session, touched: set[tuple[DeadlineKind, uuid.UUID]], today: date
+) -> int:
+    """Make the timers of every touched deadline (and of the milestones that follow a touched
+    review) equal what the deadline now calls for, as of `today`. Returns how many deadlines'
+    timers had to change."""
+    session.flush()
+    by_kind: dict[DeadlineKind, list[uuid.UUID]] = defaultdict(list)
+    for kind, deadline_id in with_dependents(session, touched):
+        by_kind[kind].append(deadline_id)
+    rows, facts = _load(session, by_kind)
+    existing = _existing(session, by_kind)
+    contexts: dict[str, DeadlineContext] = {}
+    changes = _Changes()
+    found: set[tuple[str, uuid.UUID]] = set()
+    for kind, row in rows:
+        key = (kind.value, row.id)
+        found.add(key)
+        deadline = REGISTRY[kind].open_deadline(row, facts)
+        wanted: dict[Any, Reminder] = {}
+        if deadline is not None:
+            ctx = contexts.get(deadline.local_authority)
+            if ctx is None:
+                ctx = deadline_context(session, deadline.local_authority, today)
+                contexts[deadline.local_authority] = ctx
+            wanted = _wanted(deadline, ctx, today)
+        _diff(key, deadline, wanted, existing.get(key, []), changes)
+    for key, timers in existing.items():
+        if key not in found:  # the row is gone: withdraw what has not fired
+            _diff(key, None, {}, timers, changes)
+    _write(session, changes)
+    return len(changes.changed)

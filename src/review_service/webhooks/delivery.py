@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from review_service.clock import Clock
 from review_service.domain.retries import DEFAULT_RETRY_SCHEDULE, Outcome, after_attempt
 from review_service.models import Delivery, DeliveryAttempt, OutboxMessage, WebhookSubscription
+from review_service.observability.metrics import DELIVERY_OUTCOMES
 from review_service.webhooks.outbox import publish
 from review_service.webhooks.signing import webhook_headers
 
@@ -175,6 +176,7 @@ def record(
         retry_after=result.retry_after,
         schedule=schedule,
     )
+    DELIVERY_OUTCOMES.labels(step.outcome.value).inc()
     if step.outcome is Outcome.DELIVERED:
         delivery.status, delivery.delivered_at = "delivered", now
     elif step.outcome is Outcome.RETRY:

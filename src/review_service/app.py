@@ -31,6 +31,7 @@ from review_service.plans.router import router as plans_router
 from review_service.policies.router import router as policies_router
 from review_service.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers
 from review_service.query_parameters import reject_unknown_query_parameters
+from review_service.readiness import router as readiness_router
 from review_service.reports.router import router as reports_router
 from review_service.request_guard import RequestGuard, declare_content_too_large
 from review_service.returns.router import router as returns_router
@@ -62,6 +63,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runner = SchedulerRunner(settings, engine, app.state.session_factory, app.state.clock)
+        # The status endpoint reports this process's own part: leader, standby or none.
+        app.state.scheduler_runner = runner if with_scheduler else None
         if with_scheduler:
             runner.start()
         try:
@@ -97,6 +100,7 @@ def create_app(
         """Liveness: 200 while the process serves requests. Needs no token."""
         return Health(status="ok")
 
+    app.include_router(readiness_router)
     for router in (
         calendar_router,
         children_router,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -18,7 +18,12 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; postgresql+psycopg://... selects PostgreSQL.",
     )
     host: str = "127.0.0.1"
-    port: int = 8000
+    port: int = Field(default=8000, ge=1, le=65535)
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Comma-separated addresses of proxies whose X-Forwarded-* headers are "
+        "trusted (uvicorn's forwarded_allow_ips); an empty value trusts none.",
+    )
     log_level: str = "info"
     database_pool_size: int = Field(default=10, ge=1)
     database_max_overflow: int = Field(default=20, ge=0)
@@ -53,6 +58,36 @@ class Settings(BaseSettings):
     max_header_count: int = Field(default=100, ge=10)
     max_request_head_bytes: int = Field(
         default=16 * 1024, ge=4096, description="Request line and headers together (`serve`)."
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, url: str) -> str:
+        problem = database_url_problem(url)
+        if problem is not None:
+            raise ValueError(problem)
+        return url
+
+
+def database_url_problem(url: str) -> str | None:
+    """Why `url` names no database this service can use, or None when it can."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return "not a database URL: use sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME"
+    if parsed.drivername in ("sqlite", "sqlite+pysqlite", "postgresql+psycopg"):
+        return None
+    if parsed.drivername.partition("+")[0] in ("postgres", "postgresql"):
+        return (
+            f"{parsed.drivername}:// is not supported: use postgresql+psycopg://USER@HOST/NAME "
+            "(the psycopg 3 driver)"
+        )
+    return (
+        f"unknown database {parsed.drivername!r}: "
+        "use sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME"
     )
 
 

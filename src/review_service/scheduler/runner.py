@@ -114,5 +114,7 @@ class SchedulerRunner:
         """Stop the jobs, waiting for a running one to finish, and give up leadership."""
         if self._scheduler.running:
             self._scheduler.shutdown(wait=True)
+        if self.leadership.leads:
+            self.leadership.resign(self._sessions)
         self.leadership.release()
         logger.info("scheduler stopped")

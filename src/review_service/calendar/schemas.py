@@ -9,6 +9,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from review_service.domain.regions import Region
+from review_service.models import CalendarRecompute
 
 
 class WorkingDaysAdded(BaseModel):
@@ -70,6 +71,17 @@ class RecomputeOut(BaseModel):
         description="Open deadlines whose date changed; null while pending."
     )
     completed_at: dt.datetime | None
+
+
+def recompute_out(request: CalendarRecompute | None) -> RecomputeOut:
+    """Where a recompute stands; a declaration older than this field counts as done."""
+    if request is not None and request.completed_at is None:
+        return RecomputeOut(status=RecomputeStatus.PENDING, deadlines_moved=None, completed_at=None)
+    return RecomputeOut(
+        status=RecomputeStatus.DONE,
+        deadlines_moved=request.deadlines_moved if request else None,
+        completed_at=request.completed_at if request else None,
+    )
 
 
 class NonWorkingDayOut(BaseModel):

@@ -81,7 +81,6 @@ def require(scope: Scope) -> Callable[..., Principal]:
 AdminPrincipal = Annotated[Principal, Depends(require(Scope.ADMIN))]
 WritePrincipal = Annotated[Principal, Depends(require(Scope.WRITE))]
 ReadPrincipal = Annotated[Principal, Depends(require(Scope.READ))]
-EventsPrincipal = Annotated[Principal, Depends(require(Scope.EVENTS))]
 WebhooksPrincipal = Annotated[Principal, Depends(require(Scope.WEBHOOKS))]
 
 IfMatchHeader = Annotated[

@@ -8,9 +8,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from review_service.dependencies import NowDep, ReadPrincipal, SessionDep
-from review_service.models import SchedulerLease
 from review_service.problems import problem_responses
 from review_service.scheduler.backlog import measure_backlog
+from review_service.scheduler.repository import leader_lease
 
 router = APIRouter(prefix="/v1/scheduler", tags=["scheduler"])
 LEADER_STALE_AFTER = dt.timedelta(seconds=30)
@@ -33,7 +33,7 @@ class SchedulerStatus(BaseModel):
 @router.get("/status", response_model=SchedulerStatus, responses=problem_responses(401, 403, 422))
 def status(session: SessionDep, _principal: ReadPrincipal, now: NowDep) -> SchedulerStatus:
     """Leader, lag, pending timers, outbox depth and failing subscriptions."""
-    lease = session.get(SchedulerLease, "scheduler")
+    lease = leader_lease(session)
     live = lease is not None and now - lease.heartbeat_at <= LEADER_STALE_AFTER
     backlog = measure_backlog(session, now)
     return SchedulerStatus(

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Response, status
 
 from review_service import idempotency
-from review_service.auth import Principal, Scope
-from review_service.dependencies import NowDep, SessionDep, require
+from review_service.dependencies import NowDep, SessionDep, WebhooksPrincipal
 from review_service.idempotency import IdempotencyKeyHeader, request_fingerprint
-from review_service.models import Delivery, DeliveryAttempt, OutboxMessage, WebhookSubscription
+from review_service.models import Delivery, DeliveryAttempt, WebhookSubscription
 from review_service.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from review_service.problems import problem_responses
 from review_service.webhooks import service
@@ -27,7 +25,6 @@ from review_service.webhooks.schemas import (
 )
 
 router = APIRouter(prefix="/v1/webhook-subscriptions", tags=["webhooks"])
-WebhooksPrincipal = Annotated[Principal, Depends(require(Scope.WEBHOOKS))]
 _ERRORS = problem_responses(401, 403, 404, 422)
 
 
@@ -195,6 +192,7 @@ def retry(
     delivery_id: uuid.UUID,
 ) -> DeliveryOut:
     """Send a delivery again now, with the same `webhook-id`."""
-    delivery = service.retry_delivery(session, principal, subscription_id, delivery_id, now)
-    message = session.get(OutboxMessage, delivery.message_id)
-    return delivery_out(delivery, message.event_type if message else "", [])
+    delivery, event_type = service.retry_delivery(
+        session, principal, subscription_id, delivery_id, now
+    )
+    return delivery_out(delivery, event_type, [])

@@ -20,6 +20,7 @@ from review_service.clock import Clock, SystemClock
 from review_service.considerations.router import router as considerations_router
 from review_service.database import create_database_engine, create_session_factory
 from review_service.events.router import router as events_router
+from review_service.idempotency import install_replay_handler
 from review_service.meetings.router import router as meetings_router
 from review_service.observability.metrics import ServiceMetrics
 from review_service.observability.requests import RequestObservation
@@ -76,6 +77,7 @@ def create_app(
     app.state.clock = clock or SystemClock()
     app.state.session_factory = create_session_factory(engine, app.state.clock)
     install_problem_handlers(app)
+    install_replay_handler(app)
     app.state.metrics = ServiceMetrics()
     # Outermost of the app's own middleware: every answer gets an id, an access line, a count.
     app.add_middleware(RequestObservation, metrics=app.state.metrics)

@@ -21,6 +21,7 @@ from review_service.clock import Clock, SystemClock
 from review_service.considerations.router import router as considerations_router
 from review_service.database import create_database_engine, create_session_factory
 from review_service.events.router import router as events_router
+from review_service.idempotency import install_replay_handler
 from review_service.imports.router import router as imports_router
 from review_service.meetings.router import router as meetings_router
 from review_service.nul_characters import reject_nul_characters
@@ -88,6 +89,7 @@ def create_app(
     app.state.clock = clock or SystemClock()
     app.state.session_factory = create_session_factory(engine, app.state.clock)
     install_problem_handlers(app)
+    install_replay_handler(app)
     install_api_docs(app)
     app.state.metrics = ServiceMetrics()
     # Bounds and authentication before a body is read, inside the observation below.

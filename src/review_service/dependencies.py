@@ -88,10 +88,10 @@ AdminPrincipal = Annotated[Principal, Depends(require(Scope.ADMIN))]
 
 def _unbound_admin(principal: AdminPrincipal) -> Principal:
     """An admin token bound to no authority: what changes or shows every authority's data
-    (the national calendar) needs one."""
+    (the national calendar, the scheduler's global counts) needs one (issue 8, defect 8)."""
     if principal.local_authority is not None:
         raise Forbidden(
-            "this changes every local authority's deadlines; it needs an `admin` token "
+            "this changes or shows every local authority's data; it needs an `admin` token "
             "not bound to a local authority"
         )
     return principal
@@ -100,7 +100,6 @@ def _unbound_admin(principal: AdminPrincipal) -> Principal:
 UnboundAdminPrincipal = Annotated[Principal, Depends(_unbound_admin)]
 WritePrincipal = Annotated[Principal, Depends(require(Scope.WRITE))]
 ReadPrincipal = Annotated[Principal, Depends(require(Scope.READ))]
-EventsPrincipal = Annotated[Principal, Depends(require(Scope.EVENTS))]
 WebhooksPrincipal = Annotated[Principal, Depends(require(Scope.WEBHOOKS))]
 
 IfMatchHeader = Annotated[

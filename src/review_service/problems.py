@@ -218,15 +218,6 @@ async def _on_review_rule(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _on_replay(_request: Request, exc: Exception) -> JSONResponse:
-    from review_service.idempotency import Replay
-
-    assert isinstance(exc, Replay)
-    return JSONResponse(
-        exc.body, status_code=exc.status_code, headers={"Idempotent-Replayed": "true"}
-    )
-
-
 async def _on_data_error(request: Request, _exc: Exception) -> JSONResponse:
     # The database refused a value the schema let through (a NUL byte in text, say).
     return problem_response(
@@ -280,9 +271,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(OutsideCalendarRange, _on_outside_range)
     app.add_exception_handler(StaleDataError, _on_stale)
     app.add_exception_handler(DataError, _on_data_error)
-    from review_service.idempotency import Replay
-
-    app.add_exception_handler(Replay, _on_replay)
     app.add_exception_handler(ReviewRuleError, _on_review_rule)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(Exception, _on_unexpected)

@@ -28,6 +28,12 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(default=10, ge=1)
     database_max_overflow: int = Field(default=20, ge=0)
     scheduler_enabled: bool = True
+    policy_recompute_at_once_plans: int = Field(
+        default=500,
+        ge=0,
+        description="A policy change of an authority with at most this many open plans "
+        "applies its recompute within the change; a larger one leaves it to the scheduler.",
+    )
     scheduler_tick_seconds: float = Field(default=1.0, gt=0)
     delivery_poll_seconds: float = Field(default=1.0, gt=0)
     timer_batch: int = Field(default=1000, ge=1)

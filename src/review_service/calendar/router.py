@@ -14,10 +14,9 @@ from review_service.calendar.schemas import (
     NonWorkingDayCreate,
     NonWorkingDayList,
     NonWorkingDayOut,
-    RecomputeOut,
-    RecomputeStatus,
     WorkingDaysAdded,
     WorkingDaysBetween,
+    recompute_out,
 )
 from review_service.date_limits import CalendarDate
 from review_service.dependencies import (
@@ -81,17 +80,6 @@ def bank_holidays(
     holidays = service.bank_holidays(session, region, year)
     items = [BankHolidayItem(date=h.date, name=h.name, declared=h.declared) for h in holidays]
     return BankHolidayList(year=year, region=region, items=items)
-
-
-def recompute_out(request: CalendarRecompute | None) -> RecomputeOut:
-    """Where a recompute stands; a declaration older than this field counts as done."""
-    if request is not None and request.completed_at is None:
-        return RecomputeOut(status=RecomputeStatus.PENDING, deadlines_moved=None, completed_at=None)
-    return RecomputeOut(
-        status=RecomputeStatus.DONE,
-        deadlines_moved=request.deadlines_moved if request else None,
-        completed_at=request.completed_at if request else None,
-    )
 
 
 def _declared_out(

@@ -26,7 +26,7 @@ from review_service.models import Review
 from review_service.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from review_service.problems import problem_responses
 from review_service.response_headers import with_etag
-from review_service.reviews import completion, repository, service
+from review_service.reviews import completion, service
 from review_service.reviews.dashboard import render_review_list
 from review_service.reviews.schemas import (
     AdjournRequest,
@@ -42,16 +42,10 @@ from review_service.reviews.schemas import (
     ReviewOut,
     ScheduleRequest,
 )
-from review_service.reviews.views import milestone_out, review_out
+from review_service.reviews.views import milestone_out, reviews_out
 
 router = APIRouter(prefix="/v1/reviews", tags=["reviews"])
 _CHANGE_ERRORS = problem_responses(401, 403, 404, 409, 412, 422)
-
-
-def reviews_out(session: Session, reviews: list[Review], today: date) -> list[ReviewOut]:
-    """API views of reviews, their milestones read in one query."""
-    milestones = repository.milestones_of_reviews(session, [r.id for r in reviews])
-    return [review_out(r, milestones.get(r.id, []), today) for r in reviews]
 
 
 def _one(session: Session, review: Review, today: date, response: Response) -> ReviewOut:

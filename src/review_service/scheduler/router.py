@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from review_service.auth import Principal
-from review_service.dependencies import AdminPrincipal, NowDep, SessionDep
-from review_service.models import SchedulerLease
-from review_service.problems import Forbidden, problem_responses
+from review_service.dependencies import NowDep, SessionDep, UnboundAdminPrincipal
+from review_service.problems import problem_responses
 from review_service.scheduler.backlog import measure_backlog
 from review_service.scheduler.leadership import lock_is_held
+from review_service.scheduler.repository import leader_lease
 
 router = APIRouter(prefix="/v1/scheduler", tags=["scheduler"])
 LEADER_STALE_AFTER = dt.timedelta(seconds=30)
@@ -44,23 +43,15 @@ class SchedulerStatus(BaseModel):
     )
 
 
-def _unbound_admin(principal: AdminPrincipal) -> Principal:
-    """Global operational detail (every authority's counts, host names, process ids) is for an
-    admin token bound to no local authority (issue 8, defect 8)."""
-    if principal.local_authority is not None:
-        raise Forbidden("this needs an `admin` token bound to no local authority")
-    return principal
-
-
 @router.get("/status", response_model=SchedulerStatus, responses=problem_responses(401, 403, 422))
 def status(
     request: Request,
     session: SessionDep,
-    _principal: Annotated[Principal, Depends(_unbound_admin)],
+    _principal: UnboundAdminPrincipal,
     now: NowDep,
 ) -> SchedulerStatus:
     """Leader, lag, pending timers, outbox depth and failing subscriptions (unbound `admin`)."""
-    lease = session.get(SchedulerLease, "scheduler")
+    lease = leader_lease(session)
     live = lease is not None and now - lease.heartbeat_at <= LEADER_STALE_AFTER
     if live and session.get_bind().dialect.name == "postgresql":
         live = lock_is_held(session)

@@ -8,11 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response, status
 
 from review_service import idempotency
-from review_service.auth import Principal, Scope
-from review_service.dependencies import NowDep, SessionDep, require
+from review_service.dependencies import NowDep, SessionDep, WebhooksPrincipal
 from review_service.domain.destinations import DestinationPolicy
 from review_service.idempotency import IdempotencyKeyHeader, request_fingerprint
-from review_service.models import Delivery, DeliveryAttempt, OutboxMessage, WebhookSubscription
+from review_service.models import Delivery, DeliveryAttempt, WebhookSubscription
 from review_service.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from review_service.problems import problem_responses
 from review_service.response_headers import created
@@ -30,7 +29,6 @@ from review_service.webhooks.schemas import (
 from review_service.webhooks.transport import destination_policy
 
 router = APIRouter(prefix="/v1/webhook-subscriptions", tags=["webhooks"])
-WebhooksPrincipal = Annotated[Principal, Depends(require(Scope.WEBHOOKS))]
 _ERRORS = problem_responses(401, 403, 404, 422)
 
 
@@ -209,6 +207,7 @@ def retry(
     delivery_id: uuid.UUID,
 ) -> DeliveryOut:
     """Send a delivery again now, with the same `webhook-id`."""
-    delivery = service.retry_delivery(session, principal, subscription_id, delivery_id, now)
-    message = session.get(OutboxMessage, delivery.message_id)
-    return delivery_out(delivery, message.event_type if message else "", [])
+    delivery, event_type = service.retry_delivery(
+        session, principal, subscription_id, delivery_id, now
+    )
+    return delivery_out(delivery, event_type, [])

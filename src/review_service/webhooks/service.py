@@ -250,8 +250,9 @@ def retry_delivery(
     subscription_id: uuid.UUID,
     delivery_id: uuid.UUID,
     now: datetime,
-) -> Delivery:
-    """Send a delivery again now (same `webhook-id`), whatever its state."""
+) -> tuple[Delivery, str]:
+    """Send a delivery again now (same `webhook-id`), whatever its state: the delivery and
+    its message's event type."""
     subscription = visible_subscription(session, principal, subscription_id)
     delivery = session.get(Delivery, delivery_id)
     if delivery is None or delivery.subscription_id != subscription.id:
@@ -260,4 +261,5 @@ def retry_delivery(
         raise Conflict("the subscription is disabled; enable it first")
     delivery.status, delivery.next_attempt_at, delivery.leased_until = "pending", now, None
     session.flush()
-    return delivery
+    message = session.get(OutboxMessage, delivery.message_id)
+    return delivery, message.event_type if message else ""

@@ -115,3 +115,17 @@ def test_an_expired_token_is_refused_with_a_401_problem(
     assert expired.json()["type"].endswith("/unauthenticated")
     assert "expired" in expired.json()["detail"]
     assert expired.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_an_expired_token_is_refused_at_the_edge_before_a_body_is_read(
+    app: FastAPI, client: TestClient, clock: ControllableClock
+) -> None:
+    # The edge authenticates a request with a body before the app reads it; it must read the
+    # same clock as the routes, or an expired token would pass with a body and fail without.
+    headers = token(app, clock, local_authority="LA1", expires_in=timedelta(hours=1))
+    body = {"external_id": "EDGE-1", "date_of_birth": "2015-05-01"}
+    assert client.post("/v1/children", headers=headers, json=body).status_code == 201
+    clock.advance(timedelta(hours=1))
+    expired = client.post("/v1/children", headers=headers, json={**body, "external_id": "EDGE-2"})
+    assert expired.status_code == 401
+    assert "expired" in expired.json()["detail"]

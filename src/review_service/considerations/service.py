@@ -21,6 +21,7 @@ from review_service.pagination import (
     decode_date_id_cursor,
     encode_cursor,
 )
+from review_service.plans.locking import lock_plan_then
 from review_service.policies.lookup import deadline_context
 from review_service.problems import Conflict, InvalidRequest, NotFound
 from review_service.reviews import deadlines
@@ -135,21 +136,7 @@ def _lock_plan_then_consideration(
     # Plan first, as ending a plan locks it before its considerations and reviews: the two
     # queue on PostgreSQL instead of deadlocking. Re-read once locked: it may have changed.
     consideration = visible_consideration(session, principal, consideration_id)
-    plan = session.scalar(
-        select(Plan)
-        .where(Plan.id == consideration.plan_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    assert plan is not None
-    locked = session.scalar(
-        select(Consideration)
-        .where(Consideration.id == consideration_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    assert locked is not None
-    return locked, plan
+    return lock_plan_then(session, Consideration, consideration_id, consideration.plan_id)
 
 
 def _pending_review(session: Session, plan: Plan) -> Review | None:

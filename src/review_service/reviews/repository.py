@@ -15,6 +15,7 @@ from review_service.deadlines.registry import REGISTRY
 from review_service.domain.deadlines import DeadlineKind
 from review_service.domain.reviews import ReviewStatus
 from review_service.models import Milestone, Plan, Review
+from review_service.plans.locking import lock_plan_then
 from review_service.problems import NotFound
 
 
@@ -41,21 +42,7 @@ def lock_plan_then_review(
     The review is read again once the plan is locked: another request may have changed it
     while this one waited."""
     review = visible_review(session, principal, review_id)
-    plan = session.scalar(
-        select(Plan)
-        .where(Plan.id == review.plan_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    assert plan is not None
-    locked = session.scalar(
-        select(Review)
-        .where(Review.id == review_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    assert locked is not None
-    return locked, plan
+    return lock_plan_then(session, Review, review_id, review.plan_id)
 
 
 def plan_of(session: Session, review: Review) -> Plan:

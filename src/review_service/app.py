@@ -16,6 +16,7 @@ from review_service.api_docs import install_api_docs
 from review_service.attendees.router import router as attendees_router
 from review_service.audit.router import router as audit_router
 from review_service.calendar.router import router as calendar_router
+from review_service.calendar_feeds.router import router as calendar_feeds_router
 from review_service.children.router import router as children_router
 from review_service.clock import Clock, SystemClock
 from review_service.considerations.router import router as considerations_router
@@ -111,6 +112,7 @@ def create_app(
         imports_router,
         returns_router,
         reports_router,
+        calendar_feeds_router,
     ):
         app.include_router(router)
     declare_webhooks(app)

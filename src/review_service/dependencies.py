@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from review_service.auth import Principal, Scope
+from review_service.board.sessions import SESSION_COOKIE, session_principal
 from review_service.clock import Clock
 from review_service.deadlines.unit_of_work import open_unit
 from review_service.problems import Forbidden
@@ -62,10 +63,23 @@ def require_any(*scopes: Scope) -> Callable[..., Principal]:
     names = " or ".join(f"`{scope.value}`" for scope in scopes)
 
     def dependency(
+        request: Request,
         session: SessionDep,
+        now: NowDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
-        principal = authenticate(session, credentials.credentials if credentials else None)
+        principal = None
+        if credentials is None and request.method in ("GET", "HEAD"):
+            # The board's links open what the API says about a row: a signed-in board session
+            # reads (never writes) with its token's authority (issue 12).
+            principal = session_principal(
+                session,
+                request.app.state.board_secret,
+                request.cookies.get(SESSION_COOKIE),
+                now,
+            )
+        if principal is None:
+            principal = authenticate(session, credentials.credentials if credentials else None)
         if not any(principal.has(scope) for scope in scopes):
             raise Forbidden(f"this needs the {names} scope")
         return principal

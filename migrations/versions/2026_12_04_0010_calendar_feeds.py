@@ -1,7 +1,7 @@
 """A chair's calendar feeds (issue 12): capability URLs whose keys are stored as hashes.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0007
 Create Date: 2026-12-04
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -15,6 +15,7 @@ from review_service.board.sessions import SESSION_COOKIE, session_principal
 from review_service.clock import Clock
 from review_service.deadlines.unit_of_work import open_unit
 from review_service.problems import Forbidden
+from review_service.request_guard import edge_principal
 from review_service.tokens.service import authenticate
 
 
@@ -68,8 +69,8 @@ def require_any(*scopes: Scope) -> Callable[..., Principal]:
         now: NowDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
-        principal = None
-        if credentials is None and request.method in ("GET", "HEAD"):
+        principal = edge_principal(request)
+        if principal is None and credentials is None and request.method in ("GET", "HEAD"):
             # The board's links open what the API says about a row: a signed-in board session
             # reads (never writes) with its token's authority (issue 12).
             principal = session_principal(
@@ -79,7 +80,7 @@ def require_any(*scopes: Scope) -> Callable[..., Principal]:
                 now,
             )
         if principal is None:
-            principal = authenticate(session, credentials.credentials if credentials else None)
+            principal = authenticate(session, credentials.credentials if credentials else None, now)
         if not any(principal.has(scope) for scope in scopes):
             raise Forbidden(f"this needs the {names} scope")
         return principal
@@ -93,9 +94,22 @@ def require(scope: Scope) -> Callable[..., Principal]:
 
 
 AdminPrincipal = Annotated[Principal, Depends(require(Scope.ADMIN))]
+
+
+def _unbound_admin(principal: AdminPrincipal) -> Principal:
+    """An admin token bound to no authority: what changes or shows every authority's data
+    (the national calendar, the scheduler's global counts) needs one (issue 8, defect 8)."""
+    if principal.local_authority is not None:
+        raise Forbidden(
+            "this changes or shows every local authority's data; it needs an `admin` token "
+            "not bound to a local authority"
+        )
+    return principal
+
+
+UnboundAdminPrincipal = Annotated[Principal, Depends(_unbound_admin)]
 WritePrincipal = Annotated[Principal, Depends(require(Scope.WRITE))]
 ReadPrincipal = Annotated[Principal, Depends(require(Scope.READ))]
-EventsPrincipal = Annotated[Principal, Depends(require(Scope.EVENTS))]
 WebhooksPrincipal = Annotated[Principal, Depends(require(Scope.WEBHOOKS))]
 
 IfMatchHeader = Annotated[

@@ -97,7 +97,7 @@ def login(
     if not sessions.form_token_ok(_secret(request), "login", nonce, csrf_token):
         return _login_page(request, "The form had expired. Enter the token again.", 400)
     try:
-        principal = authenticate(session, token.strip())
+        principal = authenticate(session, token.strip(), now)
     except Unauthenticated:
         return _login_page(request, "Enter a valid API token that has not been revoked.", 401)
     if not principal.has(Scope.READ):

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from review_service.auth import Principal, Scope
 from review_service.models import ApiToken
+from review_service.tokens.service import is_expired
 
 SESSION_COOKIE = "board_session"
 LOGIN_COOKIE = "board_login"
@@ -67,7 +68,7 @@ def session_principal(
     if token_id is None:
         return None
     record = session.scalar(select(ApiToken).where(ApiToken.id == token_id))
-    if record is None or record.revoked_at is not None:
+    if record is None or record.revoked_at is not None or is_expired(record, now):
         return None
     full = Principal(
         record.name,

@@ -74,11 +74,11 @@ class Section:
     rows: list[Row] = field(default_factory=list)
     total: int = 0
 
-    def add(self, row: Row) -> None:
-        """Count a row; keep it while the section has room."""
+    def add(self, kind: Any, row: Any, level: int = 0) -> None:
+        """Count a row; build and keep it only while the section has room."""
         self.total += 1
         if len(self.rows) < ROWS_PER_SECTION:
-            self.rows.append(row)
+            self.rows.append(_row(kind, row, level))
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,16 +300,16 @@ def board_view(
         levels = _escalation_levels(session, kind, [r.id for r in late], now) if late else {}
         for r in late:
             level = levels.get(r.id, 0)
-            overdue[level].add(_row(kind, r, level))
+            overdue[level].add(kind, r, level)
         for r in rows:
             if kind == DeadlineKind.REVIEW and today <= r.due_by <= horizon:
-                due_soon.add(_row(kind, r))
+                due_soon.add(kind, r)
             elif kind == DeadlineKind.CONSIDERATION:
-                considerations.add(_row(kind, r))
+                considerations.add(kind, r)
             elif kind == DeadlineKind.MEETING:
-                meetings.add(_row(kind, r))
+                meetings.add(kind, r)
             elif conference is not None and kind == conference[0] and conferences is not None:
-                conferences.add(_row(kind, r))
+                conferences.add(kind, r)
     caseloads, chairs = _caseloads(session, principal, filters)
     return Board(
         today=today,

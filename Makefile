@@ -41,6 +41,7 @@ typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy --strict src
 
 pytest: $(VENV)/.installed-test
+	@test -x /usr/bin/chromium || echo "NOTE: /usr/bin/chromium is missing: the board's BROWSER TESTS WILL NOT RUN (apt-get install chromium)"
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
 
 openapi: $(VENV)/.installed-run

@@ -13,7 +13,7 @@ setup(
     ],
     package_dir={"": "src", "review_service.alembic_migrations": "migrations"},
     package_data={
-        "review_service": ["py.typed"],
+        "review_service": ["py.typed", "board/templates/*.html", "board/static/*.css"],
         "review_service.alembic_migrations": ["script.py.mako"],
     },
 )

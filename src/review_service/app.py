@@ -15,7 +15,10 @@ from review_service.actions.router import router as actions_router
 from review_service.api_docs import install_api_docs
 from review_service.attendees.router import router as attendees_router
 from review_service.audit.router import router as audit_router
+from review_service.board.router import router as board_router
+from review_service.board.sessions import new_secret
 from review_service.calendar.router import router as calendar_router
+from review_service.calendar_feeds.router import router as calendar_feeds_router
 from review_service.children.router import router as children_router
 from review_service.clock import Clock, SystemClock
 from review_service.considerations.router import router as considerations_router
@@ -87,6 +90,7 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine
     app.state.clock = clock or SystemClock()
+    app.state.board_secret = settings.board_session_secret or new_secret()
     app.state.session_factory = create_session_factory(engine, app.state.clock)
     install_problem_handlers(app)
     install_replay_handler(app)
@@ -121,6 +125,8 @@ def create_app(
         imports_router,
         returns_router,
         reports_router,
+        calendar_feeds_router,
+        board_router,
     ):
         app.include_router(router)
     declare_webhooks(app)

@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from review_service.auth import Principal, Scope
+from review_service.board.sessions import SESSION_COOKIE, session_principal
 from review_service.clock import Clock
 from review_service.deadlines.unit_of_work import open_unit
 from review_service.problems import Forbidden
@@ -68,9 +69,18 @@ def require_any(*scopes: Scope) -> Callable[..., Principal]:
         now: NowDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
-        principal = edge_principal(request) or authenticate(
-            session, credentials.credentials if credentials else None, now
-        )
+        principal = edge_principal(request)
+        if principal is None and credentials is None and request.method in ("GET", "HEAD"):
+            # The board's links open what the API says about a row: a signed-in board session
+            # reads (never writes) with its token's authority (issue 12).
+            principal = session_principal(
+                session,
+                request.app.state.board_secret,
+                request.cookies.get(SESSION_COOKIE),
+                now,
+            )
+        if principal is None:
+            principal = authenticate(session, credentials.credentials if credentials else None, now)
         if not any(principal.has(scope) for scope in scopes):
             raise Forbidden(f"this needs the {names} scope")
         return principal

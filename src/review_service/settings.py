@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     timer_batch: int = Field(default=1000, ge=1)
     # Each file of an import (API and CLI alike); larger is refused with 413 (issue 10).
     import_max_file_bytes: int = Field(default=64 * 1024 * 1024, ge=1)
+    # Signs the board's session cookies (issue 12). Unset: a random secret per process, so a
+    # restart signs everyone out and several API processes must share a set one.
+    board_session_secret: str | None = Field(default=None, min_length=32)
     delivery_batch: int = Field(default=200, ge=1)
     delivery_concurrency: int = Field(default=16, ge=1, le=256)
     # Seconds between webhook attempts: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.

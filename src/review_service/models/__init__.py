@@ -3,6 +3,7 @@
 from review_service.models.audit import AuditEntry
 from review_service.models.base import Base
 from review_service.models.calendar import NonWorkingDay
+from review_service.models.calendar_feeds import CalendarFeed
 from review_service.models.children import Child, Plan
 from review_service.models.events import (
     Consideration,
@@ -30,6 +31,7 @@ __all__ = [
     "Attendee",
     "AuditEntry",
     "Base",
+    "CalendarFeed",
     "CalendarRecompute",
     "Child",
     "Consideration",

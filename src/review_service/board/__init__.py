@@ -1,0 +1,1 @@
+"""The IRO unit board: server-rendered pages for people (issue 12)."""

@@ -1,0 +1,325 @@
+"""What the IRO unit board shows, read in a fixed number of queries (one per section and
+deadline kind, never one per row). "Open" and "overdue" are the deadline registry's filters
+(issue 9); timeliness is the timeliness report's own query (issue 10)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, distinct, func, select
+from sqlalchemy.orm import Session
+
+from review_service.auth import Principal
+from review_service.deadlines.registry import REGISTRY, Registered
+from review_service.domain.caseload import CaseloadBand, caseload_band
+from review_service.domain.deadlines import DeadlineKind, milestone_is_live
+from review_service.domain.plan_types import PlanStatus, PlanType
+from review_service.models import Child, Plan, Review, Timer
+from review_service.policies.lookup import deadline_context
+from review_service.reports.schemas import GroupBy
+from review_service.reports.timeliness import timeliness_report
+
+# RULES.md §3's horizon for the unit's planning: reviews due within 20 working days.
+DUE_SOON_WORKING_DAYS = 20
+# Each list shows at most this many rows (with the full count): a page, not a data dump.
+ROWS_PER_SECTION = 200
+# API.md "Before a child protection plan": the conference deadline, once its kind exists.
+CONFERENCE_KIND = "conference"
+_API_PATHS = {
+    DeadlineKind.REVIEW: "/v1/reviews/{id}",
+    DeadlineKind.CONSIDERATION: "/v1/considerations/{id}",
+    DeadlineKind.MEETING: "/v1/meetings/{id}",
+    CONFERENCE_KIND: "/v1/child-protection-enquiries/{id}",
+}
+_KIND_NAMES = {
+    DeadlineKind.REVIEW: "Review",
+    DeadlineKind.MILESTONE: "Milestone",
+    DeadlineKind.ACTION: "Action",
+    DeadlineKind.CONSIDERATION: "Consideration",
+    DeadlineKind.MEETING: "Disruption meeting",
+    CONFERENCE_KIND: "Initial child protection conference",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """The board's filters; None shows everything the token may see."""
+
+    chair_id: str | None = None
+    plan_type: PlanType | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of a list: an item, its date, whose it is and where the API describes it."""
+
+    kind: str
+    what: str
+    due_by: date
+    plan_type: str
+    chair_id: str | None
+    child: str
+    link: str
+    when: datetime | None = None
+    level: int = 0
+
+
+@dataclass(slots=True)
+class Section:
+    """A list and how many items it has in all (it shows at most ROWS_PER_SECTION)."""
+
+    rows: list[Row] = field(default_factory=list)
+    total: int = 0
+
+    def add(self, kind: Any, row: Any, level: int = 0) -> None:
+        """Count a row; build and keep it only while the section has room."""
+        self.total += 1
+        if len(self.rows) < ROWS_PER_SECTION:
+            self.rows.append(_row(kind, row, level))
+
+
+@dataclass(frozen=True, slots=True)
+class Caseload:
+    """A chair's children with an open plan, against the IRO Handbook's 50-70."""
+
+    chair_id: str
+    children: int
+    band: CaseloadBand
+
+
+@dataclass(frozen=True, slots=True)
+class MonthRate:
+    """One month of the timeliness report."""
+
+    month: str
+    in_timescale: int
+    judged: int
+    rate: float | None
+
+
+@dataclass(slots=True)
+class Board:
+    """Everything the board page shows."""
+
+    today: date
+    horizon: date
+    chairs: list[str]
+    due_soon: Section
+    overdue: dict[int, Section]
+    considerations: Section
+    meetings: Section
+    conferences: Section | None
+    caseloads: list[Caseload]
+    months: list[MonthRate]
+
+
+def _kind_by_value(value: str) -> tuple[Any, Registered] | None:
+    for kind, registered in REGISTRY.items():
+        if kind.value == value:
+            return kind, registered
+    return None
+
+
+def _link(kind: Any, row: Any) -> str:
+    if kind == DeadlineKind.MILESTONE:
+        return f"/v1/reviews/{row.review_id}" if row.review_id else f"/v1/plans/{row.plan_id}"
+    if kind == DeadlineKind.ACTION:
+        return f"/v1/reviews/{row.review_id}/actions/{row.id}"
+    return _API_PATHS.get(kind, "/v1/reviews/{id}").format(id=row.id)
+
+
+def _what(kind: Any, row: Any) -> str:
+    name = _KIND_NAMES.get(kind, str(kind).replace("_", " ").capitalize())
+    detail = getattr(row, "detail", None)
+    return f"{name}: {str(detail).replace('_', ' ')}" if detail else name
+
+
+def _scoped(query: Select[Any], authority: Any, principal: Principal) -> Select[Any]:
+    if principal.local_authority is not None:
+        query = query.where(authority == principal.local_authority)
+    return query
+
+
+def _kind_query(
+    kind: Any, registered: Registered, filters: Filters, principal: Principal
+) -> Select[Any]:
+    """Open rows of one deadline kind with plan type, chair and child, scoped and filtered."""
+    model = registered.model
+    columns: list[Any] = [model.id, model.due_by, Child.external_id]
+    if hasattr(model, "plan_id"):
+        chair = model.chair_id if hasattr(model, "chair_id") else Plan.chair_id
+        columns += [model.plan_id, Plan.type.label("plan_type"), chair.label("chair_id")]
+        chair_column: Any = chair
+        query = select(*columns).join(Plan, Plan.id == model.plan_id)
+        query = query.join(Child, Child.id == Plan.child_id)
+        authority: Any = Plan.local_authority
+        plan_type: Any = Plan.type
+    else:  # a child protection enquiry: no plan yet, its conference decides on one
+        plan_type = func.coalesce(None, PlanType.CHILD_PROTECTION.value)
+        columns += [plan_type.label("plan_type"), model.chair_id.label("chair_id")]
+        chair_column = model.chair_id
+        query = select(*columns).join(Child, Child.id == model.child_id)
+        authority = model.local_authority
+    if hasattr(model, "review_id"):
+        query = query.add_columns(model.review_id)
+    detail = {
+        DeadlineKind.MILESTONE: "kind",
+        DeadlineKind.CONSIDERATION: "event_type",
+        DeadlineKind.MEETING: "kind",
+    }.get(kind)
+    if detail is not None:
+        query = query.add_columns(getattr(model, detail).label("detail"))
+    if kind == DeadlineKind.REVIEW:
+        query = query.add_columns(model.scheduled_for.label("when"))
+    if kind == DeadlineKind.MILESTONE:
+        # A milestone preparing a review that is no longer open is not chased (issue 9).
+        query = query.outerjoin(Review, Review.id == model.review_id)
+        query = query.add_columns(Review.status.label("review_status"), model.status)
+    query = _scoped(query, authority, principal).where(registered.is_open())
+    if filters.chair_id is not None:
+        query = query.where(chair_column == filters.chair_id)
+    if filters.plan_type is not None:
+        query = query.where(plan_type == filters.plan_type.value)
+    return query.order_by(model.due_by, model.id)
+
+
+def _live(kind: Any, row: Any) -> bool:
+    if kind == DeadlineKind.MILESTONE:
+        return milestone_is_live(row.detail, row.status, row.review_status)
+    return True
+
+
+def _row(kind: Any, row: Any, level: int = 0) -> Row:
+    return Row(
+        kind=str(getattr(kind, "value", kind)),
+        what=_what(kind, row),
+        due_by=row.due_by,
+        plan_type=str(row.plan_type).replace("_", " "),
+        chair_id=row.chair_id,
+        child=row.external_id,
+        link=_link(kind, row),
+        when=getattr(row, "when", None),
+        level=level,
+    )
+
+
+def _escalation_levels(
+    session: Session, kind: Any, ids: list[uuid.UUID], now: datetime
+) -> dict[uuid.UUID, int]:
+    """The highest escalation whose moment has come, per item: one query per kind."""
+    levels: dict[uuid.UUID, int] = {}
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        rows = session.execute(
+            select(Timer.subject_id, func.max(Timer.level))
+            .where(
+                Timer.subject_type == str(getattr(kind, "value", kind)),
+                Timer.subject_id.in_(chunk),
+                Timer.level > 0,
+                Timer.fire_at <= now,
+            )
+            .group_by(Timer.subject_id)
+        )
+        levels.update({subject: int(level) for subject, level in rows})
+    return levels
+
+
+def _months(
+    session: Session, principal: Principal, filters: Filters, today: date
+) -> list[MonthRate]:
+    first_month = date(today.year - (1 if today.month < 12 else 0), today.month % 12 + 1, 1)
+    next_month = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
+    last = date.fromordinal(next_month.toordinal() - 1)
+    report = timeliness_report(
+        session,
+        principal,
+        first=first_month,
+        last=last,
+        as_of=today,
+        local_authority=None,
+        plan_type=filters.plan_type,
+        chair_id=filters.chair_id,
+        group_by=GroupBy.MONTH,
+    )
+    by_month = {g.key["month"]: g for g in report.groups}
+    months = []
+    year, month = first_month.year, first_month.month
+    for _ in range(12):
+        key = f"{year:04d}-{month:02d}"
+        group = by_month.get(key)
+        judged = group.in_timescale + group.late + group.overdue if group else 0
+        months.append(
+            MonthRate(
+                key, group.in_timescale if group else 0, judged, group.rate if group else None
+            )
+        )
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _caseloads(
+    session: Session, principal: Principal, filters: Filters
+) -> tuple[list[Caseload], list[str]]:
+    query = (
+        select(Plan.chair_id, func.count(distinct(Plan.child_id)))
+        .where(Plan.status == PlanStatus.OPEN.value, Plan.chair_id.is_not(None))
+        .group_by(Plan.chair_id)
+        .order_by(Plan.chair_id)
+    )
+    query = _scoped(query, Plan.local_authority, principal)
+    if filters.plan_type is not None:
+        query = query.where(Plan.type == filters.plan_type.value)
+    rows = [(chair, int(n)) for chair, n in session.execute(query)]
+    chairs = sorted(
+        {chair for chair, _ in rows} | ({filters.chair_id} if filters.chair_id else set())
+    )
+    shown = [r for r in rows if filters.chair_id in (None, r[0])]
+    return [Caseload(chair, n, caseload_band(n)) for chair, n in shown], chairs
+
+
+def board_view(
+    session: Session, principal: Principal, filters: Filters, today: date, now: datetime
+) -> Board:
+    """The board for the token's authority (every authority for an unbound token)."""
+    calendar = deadline_context(session, principal.local_authority or "", today).calendar
+    horizon = calendar.add_working_days(today, DUE_SOON_WORKING_DAYS)
+    due_soon, considerations, meetings = Section(), Section(), Section()
+    overdue: dict[int, Section] = {level: Section() for level in (3, 2, 1, 0)}
+    conference = _kind_by_value(CONFERENCE_KIND)
+    conferences = Section() if conference is not None else None
+    for kind, registered in REGISTRY.items():
+        rows = [
+            r
+            for r in session.execute(_kind_query(kind, registered, filters, principal))
+            if _live(kind, r)
+        ]
+        late = [r for r in rows if r.due_by < today]  # RULES.md §3: overdue after due_by
+        levels = _escalation_levels(session, kind, [r.id for r in late], now) if late else {}
+        for r in late:
+            level = levels.get(r.id, 0)
+            overdue[level].add(kind, r, level)
+        for r in rows:
+            if kind == DeadlineKind.REVIEW and today <= r.due_by <= horizon:
+                due_soon.add(kind, r)
+            elif kind == DeadlineKind.CONSIDERATION:
+                considerations.add(kind, r)
+            elif kind == DeadlineKind.MEETING:
+                meetings.add(kind, r)
+            elif conference is not None and kind == conference[0] and conferences is not None:
+                conferences.add(kind, r)
+    caseloads, chairs = _caseloads(session, principal, filters)
+    return Board(
+        today=today,
+        horizon=horizon,
+        chairs=chairs,
+        due_soon=due_soon,
+        overdue=overdue,
+        considerations=considerations,
+        meetings=meetings,
+        conferences=conferences,
+        caseloads=caseloads,
+        months=_months(session, principal, filters, today),
+    )

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from review_service.models import Delivery, OutboxMessage, WebhookSubscription
+from review_service.models.base import new_id
 
 
 def subscribers(
@@ -58,13 +59,16 @@ def publish(
     """Write a message and its deliveries; `only` targets one subscription (a test ping),
     `exclude` leaves one out (a failing subscription is not told of its own failure)."""
     message = OutboxMessage(
+        id=new_id(),
         event_type=event_type,
         local_authority=local_authority,
         payload={"type": event_type, "timestamp": now.isoformat(), "data": data},
         created_at=now,
     )
+    # The id is chosen here, so no flush per message: the message and its deliveries go in
+    # with the transaction's next flush, batched with the other messages of the unit (the
+    # timer job publishes a thousand at a time).
     session.add(message)
-    session.flush()
     if only is not None:
         targets = [only]
     elif cache is not None:

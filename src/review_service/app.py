@@ -8,10 +8,11 @@ from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from review_service import __version__
 from review_service.actions.router import router as actions_router
+from review_service.api_docs import install_api_docs
 from review_service.attendees.router import router as attendees_router
 from review_service.audit.router import router as audit_router
 from review_service.calendar.router import router as calendar_router
@@ -20,6 +21,7 @@ from review_service.clock import Clock, SystemClock
 from review_service.considerations.router import router as considerations_router
 from review_service.database import create_database_engine, create_session_factory
 from review_service.events.router import router as events_router
+from review_service.imports.router import router as imports_router
 from review_service.meetings.router import router as meetings_router
 from review_service.observability.metrics import ServiceMetrics
 from review_service.observability.requests import RequestObservation
@@ -28,17 +30,20 @@ from review_service.plans.router import router as plans_router
 from review_service.policies.router import router as policies_router
 from review_service.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers
 from review_service.query_parameters import reject_unknown_query_parameters
+from review_service.reports.router import router as reports_router
+from review_service.returns.router import router as returns_router
 from review_service.reviews.router import router as reviews_router
 from review_service.scheduler.router import router as scheduler_router
 from review_service.scheduler.runner import SchedulerRunner
 from review_service.settings import Settings, get_settings
+from review_service.webhooks.payloads import declare_webhooks
 from review_service.webhooks.router import router as webhooks_router
 
 
 class Health(BaseModel):
     """Liveness answer."""
 
-    status: str
+    status: str = Field(description="`ok` while the process serves requests.")
 
 
 def create_app(
@@ -69,6 +74,8 @@ def create_app(
         version=__version__,
         summary="The statutory clock for children's reviews in English local authorities.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
         dependencies=[Depends(reject_unknown_query_parameters)],
     )
     app.state.settings = settings
@@ -76,6 +83,7 @@ def create_app(
     app.state.clock = clock or SystemClock()
     app.state.session_factory = create_session_factory(engine, app.state.clock)
     install_problem_handlers(app)
+    install_api_docs(app)
     app.state.metrics = ServiceMetrics()
     # Outermost of the app's own middleware: every answer gets an id, an access line, a count.
     app.add_middleware(RequestObservation, metrics=app.state.metrics)
@@ -100,8 +108,12 @@ def create_app(
         webhooks_router,
         scheduler_router,
         metrics_router,
+        imports_router,
+        returns_router,
+        reports_router,
     ):
         app.include_router(router)
+    declare_webhooks(app)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app
 
@@ -111,7 +123,11 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema:
         return app.openapi_schema
     schema = get_openapi(
-        title=app.title, version=app.version, summary=app.summary, routes=app.routes
+        title=app.title,
+        version=app.version,
+        summary=app.summary,
+        routes=app.routes,
+        webhooks=app.webhooks.routes,
     )
     for path_item in schema.get("paths", {}).values():
         for operation in path_item.values():

@@ -48,19 +48,23 @@ class FieldError(BaseModel):
     """One bad field of a request."""
 
     field: str = Field(description="Dotted location, e.g. `body.start_date` or `query.days`.")
-    message: str
-    type: str
+    message: str = Field(description="What is wrong with the field.")
+    type: str = Field(
+        description="A machine-readable error kind, e.g. `missing`, `date_from_datetime_parsing`."
+    )
 
 
 class Problem(BaseModel):
     """An RFC 9457 problem document."""
 
-    type: str
-    title: str
-    status: int
-    detail: str
-    instance: str | None = None
-    errors: list[FieldError] | None = None
+    type: str = Field(description="A URI naming the kind of problem, stable per kind.")
+    title: str = Field(description="A short summary of the kind of problem.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str = Field(description="What went wrong with this request.")
+    instance: str | None = Field(default=None, description="The path of the request.")
+    errors: list[FieldError] | None = Field(
+        default=None, description="Each bad field (validation errors only)."
+    )
 
 
 class ProblemError(Exception):
@@ -285,6 +289,7 @@ _DESCRIPTIONS = {
     404: "No such resource, or one of another local authority",
     409: "Conflict with the resource's current state",
     412: "Stale `If-Match`: the resource changed since it was read",
+    413: "A file is larger than the limit",
     422: "Invalid input; each bad field is listed under `errors`",
 }
 

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     scheduler_tick_seconds: float = Field(default=1.0, gt=0)
     delivery_poll_seconds: float = Field(default=1.0, gt=0)
     timer_batch: int = Field(default=1000, ge=1)
+    # Each file of an import (API and CLI alike); larger is refused with 413 (issue 10).
+    import_max_file_bytes: int = Field(default=64 * 1024 * 1024, ge=1)
     delivery_batch: int = Field(default=200, ge=1)
     delivery_concurrency: int = Field(default=16, ge=1, le=256)
     # Seconds between webhook attempts: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.

@@ -30,6 +30,7 @@ from review_service.idempotency import IdempotencyKeyHeader, request_fingerprint
 from review_service.models import Action
 from review_service.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from review_service.problems import problem_responses
+from review_service.response_headers import created, with_etag
 
 router = APIRouter(prefix="/v1", tags=["actions"])
 _READ_ERRORS = problem_responses(401, 403, 404, 422)
@@ -62,7 +63,7 @@ def _one(action: Action, today: date, response: Response) -> ActionOut:
     "/reviews/{review_id}/actions",
     status_code=status.HTTP_201_CREATED,
     response_model=ActionOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=created(problem_responses(401, 403, 404, 409, 422), etag=True, replayable=True),
 )
 def create_action(
     session: SessionDep,
@@ -85,6 +86,7 @@ def create_action(
     )
     action = service.create_action(session, principal, review_id, body, now)
     out = _one(action, london_today(now), response)
+    response.headers["Location"] = f"/v1/reviews/{review_id}/actions/{action.id}"
     claim.remember(status.HTTP_201_CREATED, out)
     return out
 
@@ -107,7 +109,9 @@ def list_actions(
 
 
 @router.get(
-    "/reviews/{review_id}/actions/{action_id}", response_model=ActionOut, responses=_READ_ERRORS
+    "/reviews/{review_id}/actions/{action_id}",
+    response_model=ActionOut,
+    responses=with_etag(_READ_ERRORS),
 )
 def get_action(
     session: SessionDep,
@@ -125,7 +129,7 @@ def get_action(
 @router.patch(
     "/reviews/{review_id}/actions/{action_id}",
     response_model=ActionOut,
-    responses=problem_responses(401, 403, 404, 409, 412, 422),
+    responses=with_etag(problem_responses(401, 403, 404, 409, 412, 422)),
 )
 def update_action(
     session: SessionDep,

@@ -16,9 +16,20 @@ __all__ = ["ActionCreate", "ActionList", "ActionOut", "ActionStatus", "ActionUpd
 class ActionCreate(BaseModel):
     """A decision of a held review, recorded as a SMART action with an owner and a due date."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "description": "Arrange a dental check.",
+                    "owner": "Social worker",
+                    "due_by": "2026-04-17",
+                }
+            ]
+        },
+    )
 
-    description: LongText
+    description: LongText = Field(description="The decision as a SMART action.")
     owner: ShortText = Field(description="Who is to carry it out (a name or a role).")
     due_by: dt.date = Field(description="Not before the review was held.")
 
@@ -27,12 +38,19 @@ class ActionUpdate(BaseModel):
     """Fields of an action to change; an absent or `null` field is unchanged except
     `done_on`, which only goes with status `done` (default: today)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"status": "done", "done_on": "2026-04-10"}]},
+    )
 
-    description: LongText | None = None
-    owner: ShortText | None = None
+    description: LongText | None = Field(
+        default=None, description="The decision as a SMART action."
+    )
+    owner: ShortText | None = Field(
+        default=None, description="Who is to carry it out (a name or a role)."
+    )
     due_by: dt.date | None = Field(default=None, description="Not before the review was held.")
-    status: ActionStatus | None = None
+    status: ActionStatus | None = Field(default=None, description="`open` or `done`.")
     done_on: dt.date | None = Field(
         default=None,
         description="When it was done: between the review and today; defaults to today.",
@@ -42,21 +60,23 @@ class ActionUpdate(BaseModel):
 class ActionOut(BaseModel):
     """One decision of a review and whether it has been carried out."""
 
-    id: uuid.UUID
-    review_id: uuid.UUID
-    plan_id: uuid.UUID
-    description: str
-    owner: str
-    due_by: dt.date
-    status: ActionStatus
-    done_on: dt.date | None
+    id: uuid.UUID = Field(description="The service's id of this record.")
+    review_id: uuid.UUID = Field(description="The held review that decided it.")
+    plan_id: uuid.UUID = Field(description="The plan this belongs to.")
+    description: str = Field(description="The decision as a SMART action.")
+    owner: str = Field(description="Who is to carry it out (a name or a role).")
+    due_by: dt.date = Field(description="The date it is due by (London date).")
+    status: ActionStatus = Field(description="`open` or `done`.")
+    done_on: dt.date | None = Field(description="When it was done, or null.")
     overdue: bool = Field(description="Still open after `due_by` (London date).")
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    created_at: dt.datetime = Field(description="When the record was created.")
+    updated_at: dt.datetime = Field(description="When the record last changed.")
 
 
 class ActionList(BaseModel):
     """A page of a review's actions, by due date."""
 
-    items: list[ActionOut]
-    next_cursor: str | None
+    items: list[ActionOut] = Field(description="The entries of this page.")
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` to read the next page; null on the last page."
+    )

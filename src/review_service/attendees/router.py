@@ -28,6 +28,7 @@ from review_service.idempotency import IdempotencyKeyHeader, request_fingerprint
 from review_service.models import Attendee
 from review_service.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from review_service.problems import problem_responses
+from review_service.response_headers import created, with_etag
 from review_service.reviews.schemas import FindingOut
 
 router = APIRouter(prefix="/v1/reviews", tags=["attendees"])
@@ -64,7 +65,7 @@ def _one(attendee: Attendee, response: Response) -> AttendeeOut:
     "/{review_id}/attendees",
     status_code=status.HTTP_201_CREATED,
     response_model=AttendeeOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=created(problem_responses(401, 403, 404, 409, 422), etag=True, replayable=True),
 )
 def add_attendee(
     session: SessionDep,
@@ -87,6 +88,7 @@ def add_attendee(
     )
     attendee = service.add_attendee(session, principal, review_id, body, now)
     out = _one(attendee, response)
+    response.headers["Location"] = f"/v1/reviews/{review_id}/attendees/{attendee.id}"
     claim.remember(status.HTTP_201_CREATED, out)
     return out
 
@@ -105,7 +107,9 @@ def list_attendees(
 
 
 @router.get(
-    "/{review_id}/attendees/{attendee_id}", response_model=AttendeeOut, responses=_READ_ERRORS
+    "/{review_id}/attendees/{attendee_id}",
+    response_model=AttendeeOut,
+    responses=with_etag(_READ_ERRORS),
 )
 def get_attendee(
     session: SessionDep,
@@ -121,7 +125,7 @@ def get_attendee(
 @router.patch(
     "/{review_id}/attendees/{attendee_id}",
     response_model=AttendeeOut,
-    responses=problem_responses(401, 403, 404, 409, 412, 422),
+    responses=with_etag(problem_responses(401, 403, 404, 409, 412, 422)),
 )
 def update_attendee(
     session: SessionDep,

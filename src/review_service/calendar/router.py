@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from review_service.calendar import service
 from review_service.calendar.schemas import (
@@ -25,6 +25,7 @@ from review_service.domain.regions import DEFAULT_REGION, Region
 from review_service.domain.working_days import FIRST_SUPPORTED, LAST_SUPPORTED
 from review_service.models import CalendarRecompute, NonWorkingDay
 from review_service.problems import problem_responses
+from review_service.response_headers import created
 
 router = APIRouter(prefix="/v1/calendar", tags=["calendar"])
 
@@ -103,10 +104,14 @@ def _declared_out(
     "/non-working-days",
     status_code=status.HTTP_201_CREATED,
     response_model=NonWorkingDayOut,
-    responses=problem_responses(401, 403, 409, 422),
+    responses=created(problem_responses(401, 403, 409, 422)),
 )
 def declare_non_working_day(
-    session: SessionDep, principal: AdminPrincipal, now: NowDep, body: NonWorkingDayCreate
+    session: SessionDep,
+    principal: AdminPrincipal,
+    now: NowDep,
+    body: NonWorkingDayCreate,
+    response: Response,
 ) -> NonWorkingDayOut:
     """Declare a one-off non-working day (a bank holiday the installed package lacks)."""
     declared = service.declare_non_working_day(
@@ -117,6 +122,8 @@ def declare_non_working_day(
         by=principal.token_name,
         now=now,
     )
+    # No GET of one declared day: it is removed (DELETE) at this address.
+    response.headers["Location"] = f"/v1/calendar/non-working-days/{declared.id}"
     return _declared_out(declared, service.recomputes_of(session, [declared]))
 
 

@@ -23,6 +23,7 @@ from review_service.limits import ExternalId, LocalAuthorityCode
 from review_service.models import Child
 from review_service.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from review_service.problems import problem_responses
+from review_service.response_headers import created, with_etag
 
 router = APIRouter(prefix="/v1/children", tags=["children"])
 
@@ -44,7 +45,7 @@ def child_out(child: Child) -> ChildOut:
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=ChildOut,
-    responses=problem_responses(401, 403, 409, 422),
+    responses=created(problem_responses(401, 403, 409, 422), etag=True, replayable=True),
 )
 def create_child(
     session: SessionDep,
@@ -61,6 +62,7 @@ def create_child(
     )
     child = service.create_child(session, principal, body, now)
     response.headers["ETag"] = etag_for(child.version)
+    response.headers["Location"] = f"/v1/children/{child.id}"
     out = child_out(child)
     claim.remember(status.HTTP_201_CREATED, out)
     return out
@@ -87,7 +89,11 @@ def list_children(
     return ChildList(items=[child_out(c) for c in page.items], next_cursor=page.next_cursor)
 
 
-@router.get("/{child_id}", response_model=ChildOut, responses=problem_responses(401, 403, 404, 422))
+@router.get(
+    "/{child_id}",
+    response_model=ChildOut,
+    responses=with_etag(problem_responses(401, 403, 404, 422)),
+)
 def get_child(
     session: SessionDep, principal: ReadPrincipal, child_id: uuid.UUID, response: Response
 ) -> ChildOut:
@@ -98,7 +104,9 @@ def get_child(
 
 
 @router.patch(
-    "/{child_id}", response_model=ChildOut, responses=problem_responses(401, 403, 404, 412, 422)
+    "/{child_id}",
+    response_model=ChildOut,
+    responses=with_etag(problem_responses(401, 403, 404, 412, 422)),
 )
 def update_child(
     session: SessionDep,

@@ -26,6 +26,7 @@ from review_service.models import Plan
 from review_service.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from review_service.plans import service
 from review_service.plans.schemas import (
+    PlanConfirmHistory,
     PlanCreate,
     PlanEnd,
     PlanList,
@@ -34,6 +35,7 @@ from review_service.plans.schemas import (
     PlanUpdate,
 )
 from review_service.problems import problem_responses
+from review_service.response_headers import created, with_etag
 from review_service.reviews.repository import first_pending_reviews, plan_level_milestones_of
 from review_service.reviews.router import reviews_out
 from review_service.reviews.views import milestone_out
@@ -66,6 +68,7 @@ def plans_out(session: Session, plans: list[Plan], today: date) -> list[PlanOut]
             status=plan.status,
             end_date=plan.end_date,
             end_reason=plan.end_reason,
+            history_complete=plan.history_complete,
             next_review=review_views.get(plan.id),
             milestones=[
                 milestone_out(m, today)
@@ -88,7 +91,7 @@ def _one(session: Session, plan: Plan, today: date, response: Response) -> PlanO
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=PlanOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=created(problem_responses(401, 403, 404, 409, 422), etag=True, replayable=True),
 )
 def create_plan(
     session: SessionDep,
@@ -105,6 +108,7 @@ def create_plan(
     )
     plan, _review = service.create_plan(session, principal, body, now)
     out = _one(session, plan, london_today(now), response)
+    response.headers["Location"] = f"/v1/plans/{plan.id}"
     claim.remember(status.HTTP_201_CREATED, out)
     return out
 
@@ -127,7 +131,9 @@ def list_plans(
     return PlanList(items=plans_out(session, page.items, today), next_cursor=page.next_cursor)
 
 
-@router.get("/{plan_id}", response_model=PlanOut, responses=problem_responses(401, 403, 404, 422))
+@router.get(
+    "/{plan_id}", response_model=PlanOut, responses=with_etag(problem_responses(401, 403, 404, 422))
+)
 def get_plan(
     session: SessionDep,
     principal: ReadPrincipal,
@@ -140,7 +146,9 @@ def get_plan(
 
 
 @router.patch(
-    "/{plan_id}", response_model=PlanOut, responses=problem_responses(401, 403, 404, 409, 412, 422)
+    "/{plan_id}",
+    response_model=PlanOut,
+    responses=with_etag(problem_responses(401, 403, 404, 409, 412, 422)),
 )
 def update_plan(
     session: SessionDep,
@@ -159,7 +167,7 @@ def update_plan(
 @router.post(
     "/{plan_id}/end",
     response_model=PlanOut,
-    responses=problem_responses(401, 403, 404, 409, 412, 422),
+    responses=with_etag(problem_responses(401, 403, 404, 409, 412, 422)),
 )
 def end_plan(
     session: SessionDep,
@@ -172,6 +180,26 @@ def end_plan(
 ) -> PlanOut:
     """End the plan: pending reviews are cancelled and their milestones withdrawn."""
     plan = service.end_plan(session, principal, plan_id, body, if_match, now)
+    return _one(session, plan, london_today(now), response)
+
+
+@router.post(
+    "/{plan_id}/confirm-history",
+    response_model=PlanOut,
+    responses=problem_responses(401, 403, 404, 409, 412, 422),
+)
+def confirm_history(
+    session: SessionDep,
+    principal: WritePrincipal,
+    now: NowDep,
+    plan_id: uuid.UUID,
+    body: PlanConfirmHistory,
+    response: Response,
+    if_match: IfMatchHeader = None,
+) -> PlanOut:
+    """An IRO confirms an imported plan's review history is complete as recorded (audited);
+    409 when it already is."""
+    plan = service.confirm_history(session, principal, plan_id, body, if_match, now)
     return _one(session, plan, london_today(now), response)
 
 

@@ -21,7 +21,7 @@ from review_service.domain.reviews import ReviewStatus
 from review_service.etags import check_if_match
 from review_service.models import Plan, Review
 from review_service.pagination import Page, decode_id_cursor, encode_cursor
-from review_service.plans.schemas import PlanCreate, PlanEnd, PlanUpdate
+from review_service.plans.schemas import PlanConfirmHistory, PlanCreate, PlanEnd, PlanUpdate
 from review_service.policies.lookup import deadline_context, policy_for
 from review_service.problems import Conflict, InvalidRequest, NotFound
 from review_service.reviews import deadlines, repository
@@ -241,6 +241,33 @@ def end_plan(
             "reason": body.reason,
             "cancelled_reviews": [str(r.id) for r in cancelled],
         },
+    )
+    return plan
+
+
+def confirm_history(
+    session: Session,
+    principal: Principal,
+    plan_id: uuid.UUID,
+    body: PlanConfirmHistory,
+    if_match: str | None,
+    now: datetime,
+) -> Plan:
+    """Mark an imported plan's history complete (issue 10), audited with the IRO's reason."""
+    plan = visible_plan(session, principal, plan_id, for_update=True)
+    check_if_match(if_match, plan.version)
+    if plan.history_complete:
+        raise Conflict("the plan's history is already complete")
+    plan.history_complete = True
+    plan.updated_at = now
+    session.flush()
+    _audit(
+        session,
+        principal,
+        now,
+        "plan.history_confirmed",
+        plan,
+        {"history_complete": (False, True), "reason": body.reason},
     )
     return plan
 

@@ -17,6 +17,7 @@ from review_service.policies.schemas import (
     PolicyOverrides,
 )
 from review_service.problems import problem_responses
+from review_service.response_headers import with_etag
 
 router = APIRouter(prefix="/v1/policies", tags=["policies"])
 
@@ -41,7 +42,7 @@ def policy_out(effective: service.EffectivePolicy) -> PolicyOut:
 @router.get(
     "/{local_authority}",
     response_model=PolicyOut,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=with_etag(problem_responses(401, 403, 404, 422)),
 )
 def get_policy(
     session: SessionDep,
@@ -59,7 +60,7 @@ def get_policy(
 @router.put(
     "/{local_authority}",
     response_model=PolicyChangeOut,
-    responses=problem_responses(401, 403, 404, 409, 412, 422),
+    responses=with_etag(problem_responses(401, 403, 404, 409, 412, 422)),
 )
 def replace_policy(
     session: SessionDep,

@@ -23,81 +23,243 @@ ReminderDays = Annotated[list[DayCount], Field(max_length=5)]
 
 OverrideValue = int | str | list[int]
 
+# One description per policy value, shared by the overrides and the values in force.
+_POLICY_DESCRIPTIONS = {
+    "region": "Bank-holiday region of the authority.",
+    "child_in_need_review_interval_months": (
+        "Months between child in need reviews unless the group sets another (RULES.md §2)."
+    ),
+    "early_help_review_interval_months": (
+        "Months between early help reviews unless the group sets another (RULES.md §2)."
+    ),
+    "management_oversight_months": (
+        "Months a child in need plan is open before management oversight is due (RULES.md §2)."
+    ),
+    "child_consultation_working_days_before": (
+        "Working days before a review by which the child is consulted (RULES.md §5)."
+    ),
+    "social_worker_consults_iro_working_days_before": (
+        "Working days before a review by which the social worker consults the IRO (RULES.md §5)."
+    ),
+    "invitations_working_days_before": (
+        "Working days before a review by which invitations go out (RULES.md §5)."
+    ),
+    "child_visit_days_before": (
+        "Days before a review by which the social worker visits the child (RULES.md §5)."
+    ),
+    "carer_report_days_before": (
+        "Days before a review by which the carer's report is in (RULES.md §5)."
+    ),
+    "social_worker_report_days_before": (
+        "Days before a review by which the social worker's report is in (RULES.md §5)."
+    ),
+    "chair_meets_child_days_before": (
+        "Days before a review by which the chair meets the child (RULES.md §5)."
+    ),
+    "iro_appointed_working_days": (
+        "Working days after a plan starts by which an IRO is appointed (RULES.md §5)."
+    ),
+    "decisions_record_working_days": (
+        "Working days after a review by which its decisions are recorded (RULES.md §5)."
+    ),
+    "notes_distributed_working_days": (
+        "Working days after a review by which its notes are distributed (RULES.md §5)."
+    ),
+    "care_plan_updated_working_days": (
+        "Working days after a review by which the care plan is updated (RULES.md §5)."
+    ),
+    "full_record_working_days": (
+        "Working days after a review by which its full record is written (RULES.md §5)."
+    ),
+    "record_distributed_working_days": (
+        "Working days after a review by which its record is distributed (RULES.md §5)."
+    ),
+    "consideration_working_days": (
+        "Working days the chair has to consider a significant event (RULES.md §4)."
+    ),
+    "disruption_meeting_working_days": (
+        "Working days after an unplanned ending to hold a disruption meeting (RULES.md §2)."
+    ),
+    "review_reminder_working_days": "Working days before a review's `due_by` to remind.",
+    "milestone_reminder_working_days": "Working days before a milestone's `due_by` to remind.",
+    "escalation_level_2_working_days": (
+        "Working days after `due_by` at which an overdue item escalates to level 2 (RULES.md §8)."
+    ),
+    "escalation_level_3_working_days": (
+        "Working days after `due_by` at which an overdue item escalates to level 3 (RULES.md §8)."
+    ),
+    "local_authority": "Code of the local authority.",
+    "updated_at": "When the overrides last changed; null if never set.",
+    "updated_by": "The token name that last changed them; null if never set.",
+}
+
 
 class PolicyOverrides(BaseModel):
     """An authority's complete set of overrides. It replaces the previous set: a field left out
     (or null) takes RULES.md's default, so `{}` resets the authority to the defaults."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"child_in_need_review_interval_months": 6, "review_reminder_working_days": [20, 5]}
+            ]
+        },
+    )
 
     region: Region | None = Field(default=None, description="Bank-holiday region.")
-    child_in_need_review_interval_months: Months | None = None
-    early_help_review_interval_months: Months | None = None
-    management_oversight_months: OversightMonths | None = None
-    child_consultation_working_days_before: DayCount | None = None
-    social_worker_consults_iro_working_days_before: DayCount | None = None
-    invitations_working_days_before: DayCount | None = None
-    child_visit_days_before: DayCount | None = None
-    carer_report_days_before: DayCount | None = None
-    social_worker_report_days_before: DayCount | None = None
-    chair_meets_child_days_before: DayCount | None = None
-    iro_appointed_working_days: DayCount | None = None
-    decisions_record_working_days: DayCount | None = None
-    notes_distributed_working_days: DayCount | None = None
-    care_plan_updated_working_days: DayCount | None = None
-    full_record_working_days: DayCount | None = None
-    record_distributed_working_days: DayCount | None = None
-    consideration_working_days: DayCount | None = None
-    disruption_meeting_working_days: DayCount | None = None
+    child_in_need_review_interval_months: Months | None = Field(
+        default=None, description=_POLICY_DESCRIPTIONS["child_in_need_review_interval_months"]
+    )
+    early_help_review_interval_months: Months | None = Field(
+        default=None, description=_POLICY_DESCRIPTIONS["early_help_review_interval_months"]
+    )
+    management_oversight_months: OversightMonths | None = Field(
+        default=None, description=_POLICY_DESCRIPTIONS["management_oversight_months"]
+    )
+    child_consultation_working_days_before: DayCount | None = Field(
+        default=None, description=_POLICY_DESCRIPTIONS["child_consultation_working_days_before"]
+    )
+    social_worker_consults_iro_working_days_before: DayCount | None = Field(
+        default=None,
+        description=_POLICY_DESCRIPTIONS["social_worker_consults_iro_working_days_before"],
+    )
+    invitations_working_days_before: DayCount | None = Field(
+        default=None, description=_POLICY_DESCRIPTIONS["invitations_working_days_before"]
+    )
+    child_visit_days_before: DayCount | None = Field(
+        default=None, description=_POLICY_DESCRIPTIONS["child_visit_days_before"]
+    )
+    carer_report_days_before: DayCount | None = Field(
+        default=None, description=_POLICY_DESCRIPTIONS["carer_report_days_before"]
+    )
+    social_worker_report_days_before: DayCount | None = Field(
+        default=None, description=_POLICY_DESCRIPTIONS["social_worker_report_days_before"]
+    )
+    chair_meets_child_days_before: DayCount | None = Field(
+        default=None, description=_POLICY_DESCRIPTIONS["chair_meets_child_days_before"]
+    )
+    iro_appointed_working_days: DayCount | None = Field(
+        default=None, description=_POLICY_DESCRIPTIONS["iro_appointed_working_days"]
+    )
+    decisions_record_working_days: DayCount | None = Field(
+        default=None, description=_POLICY_DESCRIPTIONS["decisions_record_working_days"]
+    )
+    notes_distributed_working_days: DayCount | None = Field(
+        default=None, description=_POLICY_DESCRIPTIONS["notes_distributed_working_days"]
+    )
+    care_plan_updated_working_days: DayCount | None = Field(
+        default=None, description=_POLICY_DESCRIPTIONS["care_plan_updated_working_days"]
+    )
+    full_record_working_days: DayCount | None = Field(
+        default=None, description=_POLICY_DESCRIPTIONS["full_record_working_days"]
+    )
+    record_distributed_working_days: DayCount | None = Field(
+        default=None, description=_POLICY_DESCRIPTIONS["record_distributed_working_days"]
+    )
+    consideration_working_days: DayCount | None = Field(
+        default=None, description=_POLICY_DESCRIPTIONS["consideration_working_days"]
+    )
+    disruption_meeting_working_days: DayCount | None = Field(
+        default=None, description=_POLICY_DESCRIPTIONS["disruption_meeting_working_days"]
+    )
     review_reminder_working_days: ReminderDays | None = Field(
         default=None, description="Working days before a review's `due_by` to remind."
     )
     milestone_reminder_working_days: ReminderDays | None = Field(
         default=None, description="Working days before a milestone's `due_by` to remind."
     )
-    escalation_level_2_working_days: DayCount | None = None
-    escalation_level_3_working_days: DayCount | None = None
+    escalation_level_2_working_days: DayCount | None = Field(
+        default=None, description=_POLICY_DESCRIPTIONS["escalation_level_2_working_days"]
+    )
+    escalation_level_3_working_days: DayCount | None = Field(
+        default=None, description=_POLICY_DESCRIPTIONS["escalation_level_3_working_days"]
+    )
 
 
 class PolicyValues(BaseModel):
     """Every policy value in force (RULES.md's defaults with the overrides applied)."""
 
-    region: Region
-    child_in_need_review_interval_months: int
-    early_help_review_interval_months: int
-    management_oversight_months: int
-    child_consultation_working_days_before: int
-    social_worker_consults_iro_working_days_before: int
-    invitations_working_days_before: int
-    child_visit_days_before: int
-    carer_report_days_before: int
-    social_worker_report_days_before: int
-    chair_meets_child_days_before: int
-    iro_appointed_working_days: int
-    decisions_record_working_days: int
-    notes_distributed_working_days: int
-    care_plan_updated_working_days: int
-    full_record_working_days: int
-    record_distributed_working_days: int
-    consideration_working_days: int
-    disruption_meeting_working_days: int
-    review_reminder_working_days: list[int]
-    milestone_reminder_working_days: list[int]
-    escalation_level_2_working_days: int
-    escalation_level_3_working_days: int
+    region: Region = Field(description=_POLICY_DESCRIPTIONS["region"])
+    child_in_need_review_interval_months: int = Field(
+        description=_POLICY_DESCRIPTIONS["child_in_need_review_interval_months"]
+    )
+    early_help_review_interval_months: int = Field(
+        description=_POLICY_DESCRIPTIONS["early_help_review_interval_months"]
+    )
+    management_oversight_months: int = Field(
+        description=_POLICY_DESCRIPTIONS["management_oversight_months"]
+    )
+    child_consultation_working_days_before: int = Field(
+        description=_POLICY_DESCRIPTIONS["child_consultation_working_days_before"]
+    )
+    social_worker_consults_iro_working_days_before: int = Field(
+        description=_POLICY_DESCRIPTIONS["social_worker_consults_iro_working_days_before"]
+    )
+    invitations_working_days_before: int = Field(
+        description=_POLICY_DESCRIPTIONS["invitations_working_days_before"]
+    )
+    child_visit_days_before: int = Field(
+        description=_POLICY_DESCRIPTIONS["child_visit_days_before"]
+    )
+    carer_report_days_before: int = Field(
+        description=_POLICY_DESCRIPTIONS["carer_report_days_before"]
+    )
+    social_worker_report_days_before: int = Field(
+        description=_POLICY_DESCRIPTIONS["social_worker_report_days_before"]
+    )
+    chair_meets_child_days_before: int = Field(
+        description=_POLICY_DESCRIPTIONS["chair_meets_child_days_before"]
+    )
+    iro_appointed_working_days: int = Field(
+        description=_POLICY_DESCRIPTIONS["iro_appointed_working_days"]
+    )
+    decisions_record_working_days: int = Field(
+        description=_POLICY_DESCRIPTIONS["decisions_record_working_days"]
+    )
+    notes_distributed_working_days: int = Field(
+        description=_POLICY_DESCRIPTIONS["notes_distributed_working_days"]
+    )
+    care_plan_updated_working_days: int = Field(
+        description=_POLICY_DESCRIPTIONS["care_plan_updated_working_days"]
+    )
+    full_record_working_days: int = Field(
+        description=_POLICY_DESCRIPTIONS["full_record_working_days"]
+    )
+    record_distributed_working_days: int = Field(
+        description=_POLICY_DESCRIPTIONS["record_distributed_working_days"]
+    )
+    consideration_working_days: int = Field(
+        description=_POLICY_DESCRIPTIONS["consideration_working_days"]
+    )
+    disruption_meeting_working_days: int = Field(
+        description=_POLICY_DESCRIPTIONS["disruption_meeting_working_days"]
+    )
+    review_reminder_working_days: list[int] = Field(
+        description=_POLICY_DESCRIPTIONS["review_reminder_working_days"]
+    )
+    milestone_reminder_working_days: list[int] = Field(
+        description=_POLICY_DESCRIPTIONS["milestone_reminder_working_days"]
+    )
+    escalation_level_2_working_days: int = Field(
+        description=_POLICY_DESCRIPTIONS["escalation_level_2_working_days"]
+    )
+    escalation_level_3_working_days: int = Field(
+        description=_POLICY_DESCRIPTIONS["escalation_level_3_working_days"]
+    )
 
 
 class PolicyOut(PolicyValues):
     """The policy one local authority works to."""
 
     id: uuid.UUID = Field(description="Stable id of this policy; its `resource_id` in the audit.")
-    local_authority: str
+    local_authority: str = Field(description=_POLICY_DESCRIPTIONS["local_authority"])
     overrides: dict[str, OverrideValue] = Field(
         description="Only the values this authority overrides."
     )
     version: int = Field(description="0 while the authority has never set overrides.")
-    updated_at: dt.datetime | None
-    updated_by: str | None
+    updated_at: dt.datetime | None = Field(description=_POLICY_DESCRIPTIONS["updated_at"])
+    updated_by: str | None = Field(description=_POLICY_DESCRIPTIONS["updated_by"])
 
 
 class PolicyChangeOut(PolicyOut):

@@ -24,6 +24,7 @@ from review_service.limits import LocalAuthorityCode, PersonId
 from review_service.models import Review
 from review_service.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from review_service.problems import problem_responses
+from review_service.response_headers import with_etag
 from review_service.reviews import completion, repository, service
 from review_service.reviews.dashboard import render_review_list
 from review_service.reviews.schemas import (
@@ -91,7 +92,9 @@ def list_reviews(
 
 
 @router.get(
-    "/{review_id}", response_model=ReviewOut, responses=problem_responses(401, 403, 404, 422)
+    "/{review_id}",
+    response_model=ReviewOut,
+    responses=with_etag(problem_responses(401, 403, 404, 422)),
 )
 def get_review(
     session: SessionDep,
@@ -105,7 +108,7 @@ def get_review(
     return _one(session, review, london_today(now), response)
 
 
-@router.post("/{review_id}/schedule", response_model=ReviewOut, responses=_CHANGE_ERRORS)
+@router.post("/{review_id}/schedule", response_model=ReviewOut, responses=with_etag(_CHANGE_ERRORS))
 def schedule_review(
     session: SessionDep,
     principal: WritePrincipal,
@@ -121,7 +124,9 @@ def schedule_review(
     return _one(session, change.review, london_today(now), response)
 
 
-@router.post("/{review_id}/bring-forward", response_model=ReviewOut, responses=_CHANGE_ERRORS)
+@router.post(
+    "/{review_id}/bring-forward", response_model=ReviewOut, responses=with_etag(_CHANGE_ERRORS)
+)
 def bring_forward(
     session: SessionDep,
     principal: WritePrincipal,
@@ -136,7 +141,7 @@ def bring_forward(
     return _one(session, change.review, london_today(now), response)
 
 
-@router.post("/{review_id}/adjourn", response_model=ReviewOut, responses=_CHANGE_ERRORS)
+@router.post("/{review_id}/adjourn", response_model=ReviewOut, responses=with_etag(_CHANGE_ERRORS))
 def adjourn(
     session: SessionDep,
     principal: WritePrincipal,
@@ -151,7 +156,9 @@ def adjourn(
     return _one(session, change.review, london_today(now), response)
 
 
-@router.post("/{review_id}/complete", response_model=CompleteResponse, responses=_CHANGE_ERRORS)
+@router.post(
+    "/{review_id}/complete", response_model=CompleteResponse, responses=with_etag(_CHANGE_ERRORS)
+)
 def complete(
     session: SessionDep,
     principal: WritePrincipal,
@@ -175,7 +182,9 @@ def complete(
     )
 
 
-@router.post("/{review_id}/cancel", response_model=CancelResponse, responses=_CHANGE_ERRORS)
+@router.post(
+    "/{review_id}/cancel", response_model=CancelResponse, responses=with_etag(_CHANGE_ERRORS)
+)
 def cancel(
     session: SessionDep,
     principal: WritePrincipal,

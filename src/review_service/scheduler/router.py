@@ -20,9 +20,11 @@ class SchedulerStatus(BaseModel):
     """The scheduler's health."""
 
     leader: str | None = Field(description="The leading process, if it beat recently.")
-    leader_heartbeat_at: dt.datetime | None
+    leader_heartbeat_at: dt.datetime | None = Field(
+        description="When the leader last beat, or null."
+    )
     lag_seconds: float = Field(description="Now minus the oldest due-but-unfired timer.")
-    pending_timers: int
+    pending_timers: int = Field(description="Reminders and escalations set but not yet fired.")
     due_timers: int = Field(description="Timers whose moment has come but have not fired.")
     outbox_depth: int = Field(description="Deliveries waiting to be sent or retried.")
     failing_subscriptions: int = Field(

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from review_service.models import Delivery, OutboxMessage, WebhookSubscription
 from review_service.models.base import new_id
+from review_service.webhooks.event_types import EVENT_TYPES
 
 
 def subscribers(
@@ -58,6 +59,9 @@ def publish(
 ) -> OutboxMessage:
     """Write a message and its deliveries; `only` targets one subscription (a test ping),
     `exclude` leaves one out (a failing subscription is not told of its own failure)."""
+    if event_type not in EVENT_TYPES:
+        # The documented set (OpenAPI `webhooks`) is the set that can be sent.
+        raise ValueError(f"undocumented webhook event type {event_type!r}")
     message = OutboxMessage(
         id=new_id(),
         event_type=event_type,

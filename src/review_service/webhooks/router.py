@@ -14,6 +14,7 @@ from review_service.idempotency import IdempotencyKeyHeader, request_fingerprint
 from review_service.models import Delivery, DeliveryAttempt, OutboxMessage, WebhookSubscription
 from review_service.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from review_service.problems import problem_responses
+from review_service.response_headers import created
 from review_service.webhooks import service
 from review_service.webhooks.schemas import (
     AttemptOut,
@@ -81,13 +82,14 @@ def delivery_out(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=SubscriptionWithSecret,
-    responses=problem_responses(401, 403, 422),
+    responses=created(problem_responses(401, 403, 422), replayable=True),
 )
 def create(
     session: SessionDep,
     principal: WebhooksPrincipal,
     now: NowDep,
     body: SubscriptionCreate,
+    response: Response,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> SubscriptionWithSecret:
     """Subscribe a URL to event types; the `whsec_` secret is shown only now. A retry with
@@ -100,6 +102,7 @@ def create(
         now,
     )
     out = _with_secret(service.create_subscription(session, principal, body, now))
+    response.headers["Location"] = f"/v1/webhook-subscriptions/{out.id}"
     claim.remember(status.HTTP_201_CREATED, out)
     return out
 

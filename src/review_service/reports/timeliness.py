@@ -1,0 +1,113 @@
+"""The timeliness report as one aggregate query in the database (API.md "Timeliness").
+
+Inner query: per group and child, how many counted reviews had each outcome. Outer query:
+per group, the sums, the children, and the children with none late or overdue. No review row
+leaves the database.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, func, literal, select
+from sqlalchemy.orm import QueryableAttribute, Session
+
+from review_service.auth import Principal
+from review_service.deadlines.timeliness_sql import outcome_conditions
+from review_service.domain.plan_types import PlanType
+from review_service.domain.reviews import ReviewStatus
+from review_service.domain.timeliness import Timeliness
+from review_service.models import Plan, Review
+from review_service.reports.schemas import GroupBy, TimelinessGroup, TimelinessReport
+
+
+def _key_column(
+    session: Session, group_by: GroupBy | None
+) -> ColumnElement[Any] | QueryableAttribute[Any]:
+    if group_by is GroupBy.PLAN_TYPE:
+        return Review.plan_type
+    if group_by is GroupBy.CHAIR:
+        return Review.chair_id
+    if group_by is GroupBy.LOCAL_AUTHORITY:
+        return Review.local_authority
+    if group_by is GroupBy.MONTH:
+        if session.get_bind().dialect.name == "postgresql":
+            return func.to_char(Review.statutory_due_by, "YYYY-MM")
+        return func.strftime("%Y-%m", Review.statutory_due_by)
+    return literal("")
+
+
+def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def timeliness_report(
+    session: Session,
+    principal: Principal,
+    *,
+    first: date,
+    last: date,
+    as_of: date,
+    local_authority: str | None,
+    plan_type: PlanType | None,
+    chair_id: str | None,
+    group_by: GroupBy | None,
+) -> TimelinessReport:
+    """Every review not cancelled whose statutory due date is in [first, last], by outcome."""
+    outcomes = outcome_conditions(Review.held_on, Review.statutory_due_by, as_of)
+    key = _key_column(session, group_by).label("key")
+    per_child = (
+        select(
+            key,
+            Plan.child_id,
+            func.count().label("reviews"),
+            *(_count(outcomes[t]).label(t.value) for t in Timeliness),
+        )
+        .join(Plan, Plan.id == Review.plan_id)
+        .where(
+            Review.status != ReviewStatus.CANCELLED.value,
+            Review.statutory_due_by >= first,
+            Review.statutory_due_by <= last,
+        )
+        .group_by(key, Plan.child_id)
+    )
+    if principal.local_authority is not None:
+        per_child = per_child.where(Review.local_authority == principal.local_authority)
+    if local_authority is not None:
+        per_child = per_child.where(Review.local_authority == local_authority)
+    if plan_type is not None:
+        per_child = per_child.where(Review.plan_type == plan_type.value)
+    if chair_id is not None:
+        per_child = per_child.where(Review.chair_id == chair_id)
+    inner = per_child.subquery()
+    late, overdue = inner.c[Timeliness.LATE.value], inner.c[Timeliness.OVERDUE.value]
+    query = (
+        select(
+            inner.c.key,
+            func.sum(inner.c.reviews),
+            *(func.sum(inner.c[t.value]) for t in Timeliness),
+            func.count(),
+            _count((late + overdue) == 0),
+        )
+        .group_by(inner.c.key)
+        .order_by(inner.c.key)
+    )
+    groups = []
+    for row in session.execute(query):
+        group_key, reviews, on_time, late_n, overdue_n, pending, children, all_on_time = row
+        judged = on_time + late_n + overdue_n
+        groups.append(
+            TimelinessGroup(
+                key={} if group_by is None else {group_by.key_name: group_key},
+                reviews=reviews,
+                in_timescale=on_time,
+                late=late_n,
+                overdue=overdue_n,
+                pending=pending,
+                rate=on_time / judged if judged else None,
+                children=children,
+                children_all_in_timescale=all_on_time,
+            )
+        )
+    return TimelinessReport(from_=first, to=last, as_of=as_of, groups=groups)

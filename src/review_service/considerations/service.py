@@ -88,11 +88,9 @@ def decide(
     now: datetime,
 ) -> tuple[Consideration, Review | None]:
     """Record the chair's decision; a date brings the review forward (RULES.md §3)."""
-    consideration = visible_consideration(session, principal, consideration_id, for_update=True)
+    consideration, plan = _lock_plan_then_consideration(session, principal, consideration_id)
     if not is_open(DeadlineKind.CONSIDERATION, consideration.status):
-        raise Conflict("this consideration has already been decided")
-    plan = session.get(Plan, consideration.plan_id)
-    assert plan is not None
+        raise Conflict(f"this consideration is {consideration.status}, no longer open")
     review = _pending_review(session, plan)
     if body.bring_forward_to is not None:
         if review is None:
@@ -129,6 +127,29 @@ def decide(
         },
     )
     return consideration, review
+
+
+def _lock_plan_then_consideration(
+    session: Session, principal: Principal, consideration_id: uuid.UUID
+) -> tuple[Consideration, Plan]:
+    # Plan first, as ending a plan locks it before its considerations and reviews: the two
+    # queue on PostgreSQL instead of deadlocking. Re-read once locked: it may have changed.
+    consideration = visible_consideration(session, principal, consideration_id)
+    plan = session.scalar(
+        select(Plan)
+        .where(Plan.id == consideration.plan_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert plan is not None
+    locked = session.scalar(
+        select(Consideration)
+        .where(Consideration.id == consideration_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert locked is not None
+    return locked, plan
 
 
 def _pending_review(session: Session, plan: Plan) -> Review | None:

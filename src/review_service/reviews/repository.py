@@ -31,6 +31,33 @@ def visible_review(
     return review
 
 
+def lock_plan_then_review(
+    session: Session, principal: Principal, review_id: uuid.UUID
+) -> tuple[Review, Plan]:
+    """The review and its plan, both row-locked on PostgreSQL, the plan first.
+
+    Every change that touches a plan and its reviews locks in this order (plan, then its
+    reviews, as ending a plan does), so that two such changes queue instead of deadlocking.
+    The review is read again once the plan is locked: another request may have changed it
+    while this one waited."""
+    review = visible_review(session, principal, review_id)
+    plan = session.scalar(
+        select(Plan)
+        .where(Plan.id == review.plan_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert plan is not None
+    locked = session.scalar(
+        select(Review)
+        .where(Review.id == review_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert locked is not None
+    return locked, plan
+
+
 def plan_of(session: Session, review: Review) -> Plan:
     """The plan a review belongs to."""
     plan = session.get(Plan, review.plan_id)

@@ -6,6 +6,11 @@ PostgreSQL database `review_bench` (bench/seed.py), starts the real server and a
 app with the same worker count, and measures requests/s and p50/p99 latency of create plan,
 get review, complete review and the two dashboard queries beside the bare endpoint, all on
 127.0.0.1. Then prints the targets and EXPLAIN (ANALYZE, BUFFERS) of the dashboard queries.
+With --sequential it measures instead, one request in flight (issue 9's method), the server's
+own /health beside create child, create plan, post event, complete review, get review and the
+50-row dashboard page, prints each as a share of /health, then the dashboard with 8 requests
+in flight (p99 < 50 ms). `--server-python` runs the server with another checkout's Python
+(e.g. the code before a change) so both are measured by the same client on the same data.
 Not part of the test run.
 """
 
@@ -86,6 +91,8 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="server worker processes")
     parser.add_argument("--reuse", action="store_true", help="keep a seeded review_bench")
     parser.add_argument("--nodelay", action="store_true", help="work around uvicorn#3149")
+    parser.add_argument("--sequential", action="store_true", help="1 in flight, vs /health")
+    parser.add_argument("--server-python", help="the server's Python (default: this one)")
     return parser.parse_args()
 
 
@@ -119,6 +126,7 @@ class Pools:
     review_ids: list[str]
     completions: list[tuple[str, dict[str, Any]]]
     children: list[str]
+    with_open_plans: list[str] = field(default_factory=list)
 
 
 def prepare_pools(conn: psycopg.Connection[Any], fresh_children: int) -> Pools:
@@ -161,7 +169,14 @@ def prepare_pools(conn: psycopg.Connection[Any], fresh_children: int) -> Pools:
             body["participation_code"] = "PN1"
         if held <= today:
             completions.append((str(review_id), body))
-    return Pools(token.secret, today, chairs, authorities, review_ids, completions, children)
+    sample = (
+        "SELECT child_id FROM plans WHERE status = 'open' AND type = 'looked_after' "
+        "ORDER BY random() LIMIT 20000"
+    )
+    with_open_plans = [str(r[0]) for r in conn.execute(sample)]
+    return Pools(
+        token.secret, today, chairs, authorities, review_ids, completions, children, with_open_plans
+    )
 
 
 def requesters(pools: Pools, n: int) -> dict[str, tuple[Next, int]]:
@@ -204,6 +219,37 @@ def requesters(pools: Pools, n: int) -> dict[str, tuple[Next, int]]:
         "complete review": (complete, n),
         "chair due, 1 in flight": (chair_due, 1),
         "LA late, 1 in flight": (la_late, 1),
+    }
+
+
+def sequential_requesters(pools: Pools) -> dict[str, tuple[Next, int]]:
+    """Issue 9's method: one request in flight against the same server's /health, each
+    write and the 50-row dashboard page; then the dashboard with 8 in flight."""
+    rng, tag, counter = random.Random(9), time.strftime("%Y%m%d%H%M%S"), iter(range(10**9))
+    timed = requesters(pools, 1)
+
+    def create_child() -> Request:
+        dob = pools.today - timedelta(days=rng.randrange(30, 17 * 365))
+        body = {"external_id": f"bench-seq-{tag}-{next(counter)}", "date_of_birth": str(dob)}
+        return "POST", "/v1/children", body | {"local_authority": rng.choice(pools.authorities)}
+
+    def post_event() -> Request:
+        occurred = datetime.now(UTC) - timedelta(minutes=rng.randrange(600))
+        body = {"source": f"bench-seq-{tag}", "event_id": str(next(counter))}
+        body |= {"child_id": rng.choice(pools.with_open_plans), "type": "missing_from_home"}
+        return "POST", "/v1/events", body | {"occurred_at": occurred.isoformat()}
+
+    return {
+        "health (same server)": (lambda: ("GET", "/health", None), 1),
+        "create child": (create_child, 1),
+        "create plan": (timed["create plan"][0], 1),
+        "post event": (post_event, 1),
+        "complete review": (timed["complete review"][0], 1),
+        "get review": (timed["get review"][0], 1),
+        "dashboard: chair due": (timed["dashboard: chair due"][0], 1),
+        "dashboard: LA late": (timed["dashboard: LA late"][0], 1),
+        "chair due, 8 in flight": (timed["dashboard: chair due"][0], 8),
+        "LA late, 8 in flight": (timed["dashboard: LA late"][0], 8),
     }
 
 
@@ -354,6 +400,30 @@ def report(results: list[Result]) -> None:
     print(f"  non-2xx responses: {errors}" + (" (see the samples above)" if errors else ""))
 
 
+def sequential_report(results: list[Result]) -> None:
+    """Each endpoint's rate as a share of the same server's /health, and the targets."""
+    health = results[0].rate
+    print(
+        f"{'endpoint':<24}{'requests':>9}{'errors':>7}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}"
+        f"{'vs /health':>11}   target"
+    )
+    for r in results:
+        target = ""
+        if r.name.startswith(("create", "post", "complete")):
+            target = ">= 25%: " + ("met" if r.rate / health >= 0.25 else "NOT met")
+        elif r.name.startswith("dashboard"):
+            target = ">= 40%: " + ("met" if r.rate / health >= 0.40 else "NOT met")
+        elif "8 in flight" in r.name:
+            target = "p99 < 50 ms: " + ("met" if r.ms(0.99) < 50 else "NOT met")
+        print(
+            f"{r.name:<24}{len(r.latencies):>9,}{r.errors:>7}{r.rate:>8,.0f}{r.ms(0.5):>8.1f}"
+            f"{r.ms(0.99):>8.1f}{r.rate / health:>11.0%}   {target}"
+        )
+    for r in results:
+        for sample in r.samples:
+            print(f"  error sample, {r.name}: {sample}")
+
+
 def explain(conn: psycopg.Connection[Any], pools: Pools) -> None:
     """EXPLAIN (ANALYZE, BUFFERS) of both dashboard queries as SQLAlchemy compiles them, and
     of the milestones query that follows each (`milestones_of_reviews`)."""
@@ -397,8 +467,11 @@ def main() -> None:
     common = f"--host 127.0.0.1 --workers {args.workers}".split()
     service = [f"{bin_dir}/review-service"]
     bare = [f"{bin_dir}/uvicorn", "bare_app:app", "--app-dir", workdir, "--log-level", "warning"]
+    if args.server_python:
+        service = [args.server_python, "-c", "from review_service.cli import main; main()"]
     if args.nodelay:
-        service = [sys.executable, "-c", NODELAY + "from review_service.cli import main; main()"]
+        python = args.server_python or sys.executable
+        service = [python, "-c", NODELAY + "from review_service.cli import main; main()"]
         bare[:1] = [sys.executable, "-c", NODELAY + "from uvicorn.main import main; main()"]
     procs, results = [], []
     try:
@@ -408,8 +481,13 @@ def main() -> None:
         wait_healthy(f"http://127.0.0.1:{ports[0]}/health", procs[0])
         wait_healthy(f"http://127.0.0.1:{ports[1]}/bare", procs[1])
         args.token = pools.token
-        for name, (nxt, in_flight) in requesters(pools, args.concurrency).items():
+        chosen = (
+            sequential_requesters(pools) if args.sequential else requesters(pools, args.concurrency)
+        )
+        for name, (nxt, in_flight) in chosen.items():
             which = 1 if name.startswith("bare") else 0
+            if args.sequential:
+                print(f"  {name}: load {os.getloadavg()[0]:.2f}", file=sys.stderr, flush=True)
             print(f"measuring {name} ...", file=sys.stderr, flush=True)
             base, args.server_pid = f"http://127.0.0.1:{ports[which]}", procs[which].pid
             results.append(asyncio.run(measure(name, base, nxt, in_flight, args)))
@@ -426,8 +504,12 @@ def main() -> None:
         f"on 127.0.0.1, {os.cpu_count()} cores; {args.plans:,} seeded plans"
         + (", --nodelay\n" if args.nodelay else "\n")
     )
-    report(results)
-    explain(conn, pools)
+    print(f"load average at the end: {os.getloadavg()}")
+    if args.sequential:
+        sequential_report(results)
+    else:
+        report(results)
+        explain(conn, pools)
     conn.close()
     print(f"\ntotal run time {time.perf_counter() - started:.0f}s")
 

@@ -98,6 +98,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--children", type=int, default=150_000)
     parser.add_argument("--plans", type=int, default=500_000)
     parser.add_argument("--nodelay", action="store_true", help="work around uvicorn#3149")
+    parser.add_argument(
+        "--batch", type=int, default=0, help="post through /v1/events/batch, N events each"
+    )
     return parser.parse_args()
 
 
@@ -238,6 +241,48 @@ async def post_all(
     after = (*api.cpu(pid), *idle_and_steal())
     run.cpu = tuple((b - a) / max(run.wall, 1e-9) for a, b in zip(before, after, strict=True))
     return run
+
+
+async def post_batches(
+    base: str, token: str, bodies: list[dict[str, Any]], size: int, posters: int
+) -> tuple[float, Counter[str]]:
+    """Post `bodies` through POST /v1/events/batch in chunks of `size` from `posters`
+    concurrent clients; (events answered per second, outcomes counted)."""
+    chunks = iter([bodies[i : i + size] for i in range(0, len(bodies), size)])
+    counts: Counter[str] = Counter()
+    headers = {"Authorization": f"Bearer {token}"}
+
+    async def poster() -> None:
+        async with httpx.AsyncClient(base_url=base, headers=headers, timeout=600) as client:
+            while (chunk := next(chunks, None)) is not None:
+                response = await client.post("/v1/events/batch", json={"events": chunk})
+                if response.status_code != 200:
+                    counts[f"HTTP {response.status_code}"] += len(chunk)
+                    continue
+                counts.update(o["outcome"] for o in response.json()["outcomes"])
+
+    started = time.perf_counter()
+    await asyncio.gather(*(poster() for _ in range(posters)))
+    return sum(counts.values()) / (time.perf_counter() - started), counts
+
+
+def batch_mode(base: str, token: str, bodies: list[dict[str, Any]], args: Any) -> None:
+    """The nightly-feed path: events/s through the batch endpoint (target 2,000/s), with a
+    share of repeats of events already in the stream."""
+    rng = random.Random(5)
+    repeats = rng.sample(bodies, round(len(bodies) * args.duplicates))
+    stream = bodies + repeats
+    rng.shuffle(stream)
+    health = asyncio.run(health_rate(base, args.posters, 3.0))
+    load = os.getloadavg()
+    rate, counts = asyncio.run(post_batches(base, args.token, stream, args.batch, args.posters))
+    verdict = "met" if rate >= 2000 else "NOT met"
+    print(f"load average before posting: {load}; /health {health:,.0f} req/s")
+    print(
+        f"batch endpoint: {len(stream):,} events in batches of {args.batch} from "
+        f"{args.posters} clients: {rate:,.0f} events/s (>= 2,000/s: {verdict})"
+    )
+    print(f"outcomes: {dict(counts)}")
 
 
 async def health_rate(base: str, posters: int, seconds: float) -> float:
@@ -684,6 +729,10 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     try:
         api.wait_healthy(f"{base}/health", server)
+        if args.batch:
+            args.token = token
+            batch_mode(base, token, bodies, args)
+            return
         if warm:
             warmed = asyncio.run(post_all(base, token, warm, args.posters, 60, server.pid))
             bad = [s for s in warmed.sent if s.status != 201]

@@ -294,3 +294,12 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         status: {"model": Problem, "description": _DESCRIPTIONS.get(status, "Error")}
         for status in statuses
     }
+
+
+async def problem_answer(request: Request, exc: Exception) -> Problem:
+    """The problem document the app's own handler answers `exc` with: for a response that
+    reports several errors (POST /v1/events/batch), each exactly as its endpoint would."""
+    handlers = request.app.exception_handlers
+    handler = next(handlers[kind] for kind in type(exc).__mro__ if kind in handlers)
+    response = await handler(request, exc)
+    return Problem.model_validate_json(response.body)

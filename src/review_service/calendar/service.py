@@ -13,12 +13,17 @@ from review_service.domain.working_days import BankHoliday, WorkingDayCalendar
 from review_service.duplicates import conflict_on_duplicate
 from review_service.models import CalendarRecompute, NonWorkingDay
 from review_service.models.base import new_id
+from review_service.policies.cache import cached_calendar, contexts_changed
 from review_service.problems import Conflict, InvalidRequest, NotFound
 
 
 def load_calendar(session: Session, region: Region) -> WorkingDayCalendar:
     """The region's calendar with every declared non-working day as of this transaction."""
-    return WorkingDayCalendar.for_region(region, repository.declared_days(session, region))
+    return cached_calendar(
+        session,
+        region,
+        lambda: WorkingDayCalendar.for_region(region, repository.declared_days(session, region)),
+    )
 
 
 def add_working_days(session: Session, region: Region, day: date, days: int) -> date:
@@ -49,6 +54,7 @@ def declare_non_working_day(
     declared = NonWorkingDay(
         id=new_id(), region=region.value, day=day, name=name, created_at=now, created_by=by
     )
+    contexts_changed(session)
     with conflict_on_duplicate(session, already):
         session.add(declared)
     # The scheduler recomputes every open deadline the new day moves, then announces
@@ -88,4 +94,5 @@ def remove_non_working_day(session: Session, declared_id: uuid.UUID, now: dateti
         )
     )
     session.delete(declared)
+    contexts_changed(session)
     session.flush()

@@ -107,3 +107,17 @@ def unit_of_work(sessions: sessionmaker[Session], clock: Clock) -> Iterator[Unit
     """A job's transaction: read the clock once, yield the unit, derive timers, commit."""
     with sessions() as session, session.begin(), open_unit(session, clock.now()) as unit:
         yield unit
+
+
+@contextmanager
+def savepoint(session: Session) -> Iterator[None]:
+    """A savepoint of the unit's transaction: rolled back on an error, and then the deadlines
+    registered inside it are forgotten (their rows are gone with it)."""
+    unit = unit_of(session)
+    touched, written = set(unit.touched), set(unit.written)
+    try:
+        with session.begin_nested():
+            yield
+    except BaseException:
+        unit.touched, unit.written = touched, written
+        raise

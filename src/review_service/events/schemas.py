@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from review_service.date_limits import CalendarDate, CalendarDateTime
 from review_service.domain.events import EffectKind, EventType
 from review_service.limits import ExternalId, LocalAuthorityCode, LongText, ShortText
+from review_service.problems import Problem
 
 EventSource = ShortText
 
@@ -98,3 +101,46 @@ class EventList(BaseModel):
     next_cursor: str | None = Field(
         description="Pass as `cursor` to read the next page; null on the last page."
     )
+
+
+MAX_BATCH = 500  # events per POST /v1/events/batch: a nightly feed's chunk, bounded
+
+
+class EventBatch(BaseModel):
+    """Up to 500 events. Each is checked on its own: a bad one is answered `rejected` and the
+    others go ahead."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    events: list[
+        Annotated[dict[str, Any], WithJsonSchema({"$ref": "#/components/schemas/EventCreate"})]
+    ] = Field(
+        min_length=1,
+        max_length=MAX_BATCH,
+        description="The events, each as POST /v1/events takes it; 1 to 500.",
+    )
+
+
+class Outcome(StrEnum):
+    """What became of one event of a batch."""
+
+    CREATED = "created"  # stored, with its effects (POST /v1/events would answer 201)
+    REPEAT = "repeat"  # received before: the first answer again (200)
+    CONFLICT = "conflict"  # the same source + event_id with a different body (409)
+    REJECTED = "rejected"  # not valid, or of an unknown child (its problem document)
+
+
+class EventOutcome(BaseModel):
+    """One event's outcome, at its position in the batch."""
+
+    index: int = Field(description="The event's position in `events`, from 0.")
+    outcome: Outcome = Field(description="created, repeat, conflict or rejected.")
+    status: int = Field(description="What POST /v1/events would have answered.")
+    event: EventOut | None = Field(description="The stored event (created or repeat).")
+    problem: Problem | None = Field(description="Why it was not stored (conflict or rejected).")
+
+
+class EventBatchOut(BaseModel):
+    """Each event's outcome, in the order sent."""
+
+    outcomes: list[EventOutcome] = Field(description="One per event, in the order sent.")

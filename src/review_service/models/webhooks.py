@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from review_service.models.base import Base, IdMixin
 
@@ -77,6 +77,10 @@ class Delivery(IdMixin, Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     delivered_at: Mapped[datetime | None]
+
+    # Never loaded (lazy="raise"): declared so that one flush inserts messages before their
+    # deliveries, which lets `publish` add both without a flush of its own.
+    message: Mapped[OutboxMessage] = relationship(lazy="raise", viewonly=False)
 
 
 class DeliveryAttempt(IdMixin, Base):

@@ -36,7 +36,7 @@ from review_service.plans.schemas import (
 )
 from review_service.problems import problem_responses
 from review_service.response_headers import created, with_etag
-from review_service.reviews.repository import plan_level_milestones
+from review_service.reviews.repository import first_pending_reviews, plan_level_milestones_of
 from review_service.reviews.views import milestone_out, reviews_out
 
 router = APIRouter(prefix="/v1/plans", tags=["plans"])
@@ -44,29 +44,41 @@ router = APIRouter(prefix="/v1/plans", tags=["plans"])
 
 def plan_out(session: Session, plan: Plan, today: date) -> PlanOut:
     """A plan with its next review and open plan-level milestones."""
-    next_review = service.next_review_of(session, plan)
-    milestones = [
-        milestone_out(m, today)
-        for m in plan_level_milestones(session, plan.id)
-        if is_open(DeadlineKind.MILESTONE, m.status)
+    return plans_out(session, [plan], today)[0]
+
+
+def plans_out(session: Session, plans: list[Plan], today: date) -> list[PlanOut]:
+    """Plans with their next reviews and open plan-level milestones: a constant number of
+    queries however many plans (next reviews, their milestones, plan-level milestones)."""
+    ids = [plan.id for plan in plans]
+    next_reviews = first_pending_reviews(session, ids)
+    reviews = reviews_out(session, list(next_reviews.values()), today)
+    review_views = dict(zip(next_reviews, reviews, strict=True))
+    plan_milestones = plan_level_milestones_of(session, ids)
+    return [
+        PlanOut(
+            id=plan.id,
+            child_id=plan.child_id,
+            local_authority=plan.local_authority,
+            type=PlanType(plan.type),
+            start_date=plan.start_date,
+            review_interval_months=service.effective_interval(session, plan),
+            chair_id=plan.chair_id,
+            status=plan.status,
+            end_date=plan.end_date,
+            end_reason=plan.end_reason,
+            history_complete=plan.history_complete,
+            next_review=review_views.get(plan.id),
+            milestones=[
+                milestone_out(m, today)
+                for m in plan_milestones.get(plan.id, [])
+                if is_open(DeadlineKind.MILESTONE, m.status)
+            ],
+            created_at=plan.created_at,
+            updated_at=plan.updated_at,
+        )
+        for plan in plans
     ]
-    return PlanOut(
-        id=plan.id,
-        child_id=plan.child_id,
-        local_authority=plan.local_authority,
-        type=PlanType(plan.type),
-        start_date=plan.start_date,
-        review_interval_months=service.effective_interval(session, plan),
-        chair_id=plan.chair_id,
-        status=plan.status,
-        end_date=plan.end_date,
-        end_reason=plan.end_reason,
-        history_complete=plan.history_complete,
-        next_review=reviews_out(session, [next_review], today)[0] if next_review else None,
-        milestones=milestones,
-        created_at=plan.created_at,
-        updated_at=plan.updated_at,
-    )
 
 
 def _one(session: Session, plan: Plan, today: date, response: Response) -> PlanOut:
@@ -115,9 +127,7 @@ def list_plans(
         session, principal, child_id=child_id, status=status, limit=limit, cursor=cursor
     )
     today = london_today(now)
-    return PlanList(
-        items=[plan_out(session, p, today) for p in page.items], next_cursor=page.next_cursor
-    )
+    return PlanList(items=plans_out(session, page.items, today), next_cursor=page.next_cursor)
 
 
 @router.get(

@@ -163,12 +163,6 @@ def list_plans(
     return Page(rows, None)
 
 
-def next_review_of(session: Session, plan: Plan) -> Review | None:
-    """The plan's pending review, if any."""
-    pending = repository.pending_reviews(session, plan.id)
-    return pending[0] if pending else None
-
-
 def update_plan(
     session: Session,
     principal: Principal,

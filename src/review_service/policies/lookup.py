@@ -10,15 +10,20 @@ from sqlalchemy.orm import Session
 from review_service.calendar.service import load_calendar
 from review_service.domain.policy import DEFAULT_POLICY, Policy
 from review_service.domain.working_days import WorkingDayCalendar
+from review_service.policies.cache import cached_policy
 from review_service.policies.repository import find_override
 
 
 def policy_for(session: Session, local_authority: str) -> Policy:
     """RULES.md defaults with the authority's overrides applied."""
-    override = find_override(session, local_authority)
-    if override is None:
-        return DEFAULT_POLICY
-    return DEFAULT_POLICY.with_overrides(override.values)
+
+    def load() -> Policy:
+        override = find_override(session, local_authority)
+        if override is None:
+            return DEFAULT_POLICY
+        return DEFAULT_POLICY.with_overrides(override.values)
+
+    return cached_policy(session, local_authority, load)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from review_service.auth import Principal
 from review_service.domain.policy import DEFAULT_POLICY, Policy
 from review_service.etags import check_if_match
 from review_service.models import CalendarRecompute, PolicyOverride
+from review_service.policies.cache import contexts_changed
 from review_service.policies.repository import find_override
 from review_service.problems import Conflict, NotFound
 from review_service.scheduler import recompute
@@ -95,6 +96,7 @@ def _store(
     now: datetime,
 ) -> PolicyOverride:
     """Write the overrides; the version column moves on (and guards against lost updates)."""
+    contexts_changed(session)
     if row is None:
         row = PolicyOverride(
             local_authority=local_authority, values=overrides, updated_at=now, updated_by=by

@@ -104,15 +104,34 @@ def milestones_of_reviews(
     return grouped
 
 
-def plan_level_milestones(session: Session, plan_id: uuid.UUID) -> list[Milestone]:
-    """Milestones of the plan itself (`iro_appointed`, `management_oversight`)."""
-    return list(
-        session.scalars(
+def first_pending_reviews(session: Session, plan_ids: list[uuid.UUID]) -> dict[uuid.UUID, Review]:
+    """Each plan's first pending review (its next review), in one query."""
+    first: dict[uuid.UUID, Review] = {}
+    if plan_ids:
+        rows = session.scalars(
+            select(Review)
+            .where(Review.plan_id.in_(plan_ids), REGISTRY[DeadlineKind.REVIEW].is_open())
+            .order_by(Review.sequence)
+        )
+        for review in rows:
+            first.setdefault(review.plan_id, review)
+    return first
+
+
+def plan_level_milestones_of(
+    session: Session, plan_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[Milestone]]:
+    """Plan-level milestones of several plans in one query, each group by due date."""
+    grouped: dict[uuid.UUID, list[Milestone]] = defaultdict(list)
+    if plan_ids:
+        rows = session.scalars(
             select(Milestone)
-            .where(Milestone.plan_id == plan_id, Milestone.review_id.is_(None))
+            .where(Milestone.plan_id.in_(plan_ids), Milestone.review_id.is_(None))
             .order_by(Milestone.due_by)
         )
-    )
+        for milestone in rows:
+            grouped[milestone.plan_id].append(milestone)
+    return grouped
 
 
 def milestones_of_plan(session: Session, plan_id: uuid.UUID) -> list[Milestone]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Row, delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from review_service.clock import Clock
@@ -32,31 +33,49 @@ def fire_due_timers(sessions: sessionmaker[Session], clock: Clock, *, batch: int
     while True:
         with unit_of_work(sessions, clock) as unit:
             session, now = unit.session, unit.now
-            query = (
-                select(Timer)
-                .where(Timer.fired_at.is_(None), Timer.fire_at <= now)
-                .order_by(Timer.fire_at)
-                .limit(batch)
-            )
-            if session.get_bind().dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            timers = list(session.scalars(query))
+            timers = _claim_due_timers(session, now, batch)
             cache = SubscriberCache(session)
+            # Rows, not ORM objects, and one UPDATE for the batch: the messages and their
+            # deliveries are added without a flush each and go in at commit, batched.
+            with session.no_autoflush:
+                for timer in timers:
+                    publish(
+                        session,
+                        timer.event_type,
+                        dict(timer.payload),
+                        timer.local_authority,
+                        now,
+                        cache=cache,
+                    )
             for timer in timers:
-                timer.fired_at = now
-                publish(
-                    session,
-                    timer.event_type,
-                    dict(timer.payload),
-                    timer.local_authority,
-                    now,
-                    cache=cache,
-                )
                 if timer.event_type == _ACTION_OVERDUE and timer.level == 1:
-                    raise_decisions_not_implemented(session, timer, now)
+                    overdue = session.get(Timer, timer.id)
+                    assert overdue is not None
+                    raise_decisions_not_implemented(session, overdue, now)
         fired += len(timers)
         if len(timers) < batch:
             return fired
+
+
+def _claim_due_timers(session: Session, now: datetime, batch: int) -> list[Row[Any]]:
+    """Mark up to `batch` due timers fired (skipping those another process holds) and
+    return them, oldest first."""
+    query = (
+        select(Timer.id, Timer.event_type, Timer.payload, Timer.local_authority, Timer.level)
+        .where(Timer.fired_at.is_(None), Timer.fire_at <= now)
+        .order_by(Timer.fire_at)
+        .limit(batch)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    timers = list(session.execute(query).all())
+    if timers:
+        ids = [timer.id for timer in timers]
+        session.execute(
+            update(Timer).where(Timer.id.in_(ids)).values(fired_at=now),
+            execution_options={"synchronize_session": False},
+        )
+    return timers
 
 
 def recompute_after_calendar_change(

@@ -72,7 +72,13 @@ class Result:
 def claim(session: Session, now: datetime, limit: int) -> list[Job]:
     """Lease up to `limit` due deliveries to this worker."""
     query = (
-        select(Delivery)
+        select(
+            Delivery.id,
+            Delivery.message_id,
+            Delivery.subscription_id,
+            Delivery.webhook_id,
+            Delivery.attempts,
+        )
         .where(
             Delivery.status == "pending",
             Delivery.next_attempt_at <= now,
@@ -83,14 +89,36 @@ def claim(session: Session, now: datetime, limit: int) -> list[Job]:
     )
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    deliveries = list(session.scalars(query))
+    deliveries = session.execute(query).all()
+    if not deliveries:
+        return []
+    # One UPDATE and two IN loads for the batch, not a flush and two lookups per delivery.
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_([d.id for d in deliveries]))
+        .values(leased_until=now + LEASE),
+        execution_options={"synchronize_session": False},
+    )
+    messages = {
+        m.id: m
+        for m in session.execute(
+            select(OutboxMessage.id, OutboxMessage.event_type, OutboxMessage.payload).where(
+                OutboxMessage.id.in_({d.message_id for d in deliveries})
+            )
+        )
+    }
+    subscriptions = {
+        s.id: s
+        for s in session.scalars(
+            select(WebhookSubscription).where(
+                WebhookSubscription.id.in_({d.subscription_id for d in deliveries})
+            )
+        )
+    }
     jobs = []
     for delivery in deliveries:
-        delivery.leased_until = now + LEASE
-        message = session.get(OutboxMessage, delivery.message_id)
-        subscription = session.get(WebhookSubscription, delivery.subscription_id)
-        assert message is not None
-        assert subscription is not None
+        message = messages[delivery.message_id]
+        subscription = subscriptions[delivery.subscription_id]
         secrets = [subscription.secret]
         if (
             subscription.previous_secret

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from review_service.models import Delivery, OutboxMessage, WebhookSubscription
+from review_service.models.base import new_id
 from review_service.webhooks.event_types import EVENT_TYPES
 
 
@@ -62,13 +63,16 @@ def publish(
         # The documented set (OpenAPI `webhooks`) is the set that can be sent.
         raise ValueError(f"undocumented webhook event type {event_type!r}")
     message = OutboxMessage(
+        id=new_id(),
         event_type=event_type,
         local_authority=local_authority,
         payload={"type": event_type, "timestamp": now.isoformat(), "data": data},
         created_at=now,
     )
+    # The id is chosen here, so no flush per message: the message and its deliveries go in
+    # with the transaction's next flush, batched with the other messages of the unit (the
+    # timer job publishes a thousand at a time).
     session.add(message)
-    session.flush()
     if only is not None:
         targets = [only]
     elif cache is not None:

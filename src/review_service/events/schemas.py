@@ -110,7 +110,34 @@ class EventBatch(BaseModel):
     """Up to 500 events. Each is checked on its own: a bad one is answered `rejected` and the
     others go ahead."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "events": [
+                        {
+                            "source": "mosaic",
+                            "event_id": "evt-88123",
+                            "child_external_id": "MOSAIC-1042",
+                            "local_authority": "E09000001",
+                            "type": "missing_from_home",
+                            "occurred_at": "2026-03-02T22:40:00+00:00",
+                        },
+                        {
+                            "source": "mosaic",
+                            "event_id": "evt-88124",
+                            "child_external_id": "MOSAIC-2210",
+                            "local_authority": "E09000001",
+                            "type": "placement_change_proposed",
+                            "occurred_at": "2026-03-02T23:05:00+00:00",
+                            "effective_date": "2026-03-20",
+                        },
+                    ]
+                }
+            ]
+        },
+    )
 
     events: list[
         Annotated[dict[str, Any], WithJsonSchema({"$ref": "#/components/schemas/EventCreate"})]

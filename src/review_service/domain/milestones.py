@@ -256,7 +256,9 @@ def check_milestones_off(kinds: tuple[str, ...]) -> None:
     ones."""
     statutory = sorted(kind for kind in kinds if kind in STATUTORY_KINDS)
     if statutory:
-        raise StatutoryMilestone(f"statutory milestones cannot be turned off: {', '.join(statutory)}")
+        raise StatutoryMilestone(
+            f"statutory milestones cannot be turned off: {', '.join(statutory)}"
+        )
 
 
 def is_on(kind: MilestoneKind, policy: Policy) -> bool:

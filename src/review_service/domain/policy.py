@@ -10,7 +10,6 @@ from typing import Any
 
 from review_service.domain.regions import Region
 
-
 # Values held as tuples (hashable, immutable) and shown and stored as lists.
 _LIST_VALUES = (
     "review_reminder_working_days",

@@ -20,8 +20,8 @@ from review_service.domain.events import (
     bring_forward_outcome,
     decide_effects,
 )
-from review_service.domain.policy import Policy
 from review_service.domain.plan_types import PlanStatus, PlanType
+from review_service.domain.policy import Policy
 from review_service.models import Child, Consideration, EventEffect, Meeting, Plan
 from review_service.policies.lookup import deadline_context
 from review_service.reviews import deadlines, repository

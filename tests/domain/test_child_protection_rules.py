@@ -28,6 +28,7 @@ from review_service.domain.milestones import (
     MilestoneKind,
     StatutoryMilestone,
     check_milestones_off,
+    conference_milestones,
     next_in_chain,
     plan_milestones,
     post_review_milestones,
@@ -86,14 +87,16 @@ def test_core_group_chain() -> None:
         MilestoneKind.FIRST_CORE_GROUP, PlanType.CHILD_PROTECTION, D(2024, 4, 4),
         D(2024, 4, 5), EW, DEFAULT_POLICY,
     )
-    assert first is not None and (first.kind, first.due_by) == (
+    assert first is not None
+    assert (first.kind, first.due_by) == (
         MilestoneKind.CORE_GROUP, D(2024, 5, 16))
     # That one met late, on Mon 20 May: counted from the day it met -> Mon 1 Jul.
     second = next_in_chain(
         MilestoneKind.CORE_GROUP, PlanType.CHILD_PROTECTION, D(2024, 5, 20), D(2024, 5, 16),
         EW, DEFAULT_POLICY,
     )
-    assert second is not None and second.due_by == D(2024, 7, 1)
+    assert second is not None
+    assert second.due_by == D(2024, 7, 1)
     four_weekly = DEFAULT_POLICY.with_overrides({"core_group_interval_weeks": 4})
     assert next_core_group_due_by(D(2024, 5, 20), four_weekly) == D(2024, 6, 17)
     # Other milestones open nothing when done.
@@ -101,11 +104,13 @@ def test_core_group_chain() -> None:
                          D(2024, 5, 20), EW, DEFAULT_POLICY) is None
 
 
-def test_a_protection_plan_opens_with_its_first_core_group() -> None:
-    kinds = {m.kind: m.due_by for m in plan_milestones(
-        PlanType.CHILD_PROTECTION, D(2024, 12, 16), EW, DEFAULT_POLICY)}
+def test_a_conference_opens_the_first_core_group() -> None:
+    kinds = {m.kind: m.due_by for m in conference_milestones(D(2024, 12, 16), EW, DEFAULT_POLICY)}
     # Mon 16 Dec 2024 + 10 WD: 17..24 (6), 27, 30, 31 (9), 2 Jan (10).
     assert kinds == {MilestoneKind.FIRST_CORE_GROUP: D(2025, 1, 2)}
+    # A plan posted or imported without its conference opens none (its core groups may
+    # have met long ago).
+    assert plan_milestones(PlanType.CHILD_PROTECTION, D(2024, 12, 16), EW, DEFAULT_POLICY) == []
 
 
 IN_CARE = {PlanType.LOOKED_AFTER, PlanType.SHORT_BREAKS, PlanType.PATHWAY}

@@ -25,6 +25,7 @@ from review_service.domain.child_protection import (
     conference_is_late,
 )
 from review_service.domain.deadlines import DeadlineKind
+from review_service.domain.milestones import conference_milestones
 from review_service.domain.plan_types import PlanType
 from review_service.models import ChildProtectionEnquiry, Plan
 from review_service.pagination import decode_date_id_cursor
@@ -32,6 +33,7 @@ from review_service.plans.schemas import PlanCreate
 from review_service.plans.service import create_plan
 from review_service.policies.lookup import deadline_context
 from review_service.problems import Conflict, InvalidRequest, NotFound
+from review_service.reviews.deadlines import open_milestones
 
 RESOURCE_TYPE = "child_protection_enquiry"
 _CONFERENCE = REGISTRY[DeadlineKind.CONFERENCE]
@@ -139,6 +141,10 @@ def record_conference(
                 chair_id=chair_id,
             ),
             now,
+        )
+        ctx = deadline_context(session, plan.local_authority, london_today(now))
+        open_milestones(
+            session, plan, conference_milestones(body.held_on, ctx.calendar, ctx.policy)
         )
     enquiry.status = EnquiryStatus.CONFERENCED.value
     enquiry.held_on = body.held_on

@@ -286,9 +286,20 @@ def plan_milestones(
     plan_type: PlanType, start: date, calendar: WorkingDayCalendar, policy: Policy
 ) -> list[MilestoneDue]:
     """Plan-level milestones opened with the plan: `iro_appointed` and the first carer letter
-    (looked after), `management_oversight` (CIN), `first_core_group` (child protection)."""
+    (looked after), `management_oversight` (CIN)."""
     opened = _milestones(Anchor.PLAN_START, plan_type, start, calendar, policy)
+    # The first core group follows a conference the service recorded (conference_milestones):
+    # a plan posted or imported mid-way may have met its core groups long ago.
+    opened = [due for due in opened if due.kind is not MilestoneKind.FIRST_CORE_GROUP]
     return opened + _milestones(Anchor.RECURRING, plan_type, start, calendar, policy)
+
+
+def conference_milestones(
+    conference_on: date, calendar: WorkingDayCalendar, policy: Policy
+) -> list[MilestoneDue]:
+    """RULES.md §2: a conference that opens a plan opens its `first_core_group` milestone."""
+    rule = RULE_BY_KIND[MilestoneKind.FIRST_CORE_GROUP]
+    return [MilestoneDue(rule.kind, rule.due(conference_on, calendar, policy), rule.owner_role)]
 
 
 def next_in_chain(

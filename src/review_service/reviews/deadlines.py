@@ -164,6 +164,11 @@ def open_plan_milestones(session: Session, plan: Plan, ctx: DeadlineContext) -> 
     _sync(session, plan, None, computed, [])
 
 
+def open_milestones(session: Session, plan: Plan, computed: list[MilestoneDue]) -> None:
+    """Open plan-level milestones computed elsewhere (a conference's first core group)."""
+    _sync(session, plan, None, computed, [])
+
+
 def recompute_review_due(
     session: Session, plan: Plan, review: Review, ctx: DeadlineContext, now: datetime
 ) -> bool:

@@ -5,7 +5,7 @@ protection review's outcome; the child's wishes as data. The prose `child_wishes
 kept, renamed `child_wishes_recorded`, so nothing recorded is lost.
 
 Revision ID: 0009
-Revises: 0008
+Revises: 0007
 Create Date: 2026-12-04
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

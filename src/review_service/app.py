@@ -22,8 +22,10 @@ from review_service.clock import Clock, SystemClock
 from review_service.considerations.router import router as considerations_router
 from review_service.database import create_database_engine, create_session_factory
 from review_service.events.router import router as events_router
+from review_service.idempotency import install_replay_handler
 from review_service.imports.router import router as imports_router
 from review_service.meetings.router import router as meetings_router
+from review_service.nul_characters import reject_nul_characters
 from review_service.observability.metrics import ServiceMetrics
 from review_service.observability.requests import RequestObservation
 from review_service.observability.router import router as metrics_router
@@ -32,7 +34,9 @@ from review_service.plans.router import router as plans_router
 from review_service.policies.router import router as policies_router
 from review_service.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers
 from review_service.query_parameters import reject_unknown_query_parameters
+from review_service.readiness import router as readiness_router
 from review_service.reports.router import router as reports_router
+from review_service.request_guard import RequestGuard, declare_content_too_large
 from review_service.returns.router import router as returns_router
 from review_service.reviews.router import router as reviews_router
 from review_service.scheduler.router import router as scheduler_router
@@ -62,6 +66,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runner = SchedulerRunner(settings, engine, app.state.session_factory, app.state.clock)
+        # The status endpoint reports this process's own part: leader, standby or none.
+        app.state.scheduler_runner = runner if with_scheduler else None
         if with_scheduler:
             runner.start()
         try:
@@ -78,15 +84,18 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
-        dependencies=[Depends(reject_unknown_query_parameters)],
+        dependencies=[Depends(reject_unknown_query_parameters), Depends(reject_nul_characters)],
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.clock = clock or SystemClock()
     app.state.session_factory = create_session_factory(engine, app.state.clock)
     install_problem_handlers(app)
+    install_replay_handler(app)
     install_api_docs(app)
     app.state.metrics = ServiceMetrics()
+    # Bounds and authentication before a body is read, inside the observation below.
+    app.add_middleware(RequestGuard)
     # Outermost of the app's own middleware: every answer gets an id, an access line, a count.
     app.add_middleware(RequestObservation, metrics=app.state.metrics)
 
@@ -95,6 +104,7 @@ def create_app(
         """Liveness: 200 while the process serves requests. Needs no token."""
         return Health(status="ok")
 
+    app.include_router(readiness_router)
     for router in (
         calendar_router,
         children_router,
@@ -133,6 +143,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         routes=app.routes,
         webhooks=app.webhooks.routes,
     )
+    declare_content_too_large(schema)
     for path_item in schema.get("paths", {}).values():
         for operation in path_item.values():
             for code, response in operation.get("responses", {}).items():

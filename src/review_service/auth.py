@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 
 TOKEN_PREFIX = "rs_"  # noqa: S105 - a marker that makes leaked tokens greppable, not a secret
@@ -67,3 +69,22 @@ def parse_scopes(text: str) -> frozenset[Scope]:
     except ValueError as exc:
         allowed = ", ".join(scope.value for scope in Scope)
         raise ValueError(f"unknown scope in {text!r}; allowed: {allowed}") from exc
+
+
+# `token create --expires-in`: whole hours or days, from an hour to two years.
+MAX_TOKEN_LIFETIME = timedelta(days=730)
+_LIFETIME = re.compile(r"([0-9]{1,6})([hd])")
+
+
+def parse_lifetime(text: str) -> timedelta:
+    """A token lifetime from `12h` or `90d`; raises ValueError outside 1h..730d."""
+    match = _LIFETIME.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"--expires-in {text!r} is not a number of hours or days, e.g. 12h or 90d")
+    count, unit = int(match.group(1)), match.group(2)
+    lifetime = timedelta(hours=count) if unit == "h" else timedelta(days=count)
+    if not timedelta(hours=1) <= lifetime <= MAX_TOKEN_LIFETIME:
+        raise ValueError(
+            f"--expires-in must be between 1h and {MAX_TOKEN_LIFETIME.days}d, not {text!r}"
+        )
+    return lifetime

@@ -14,6 +14,7 @@ from review_service.auth import Principal, Scope
 from review_service.clock import Clock
 from review_service.deadlines.unit_of_work import open_unit
 from review_service.problems import Forbidden
+from review_service.request_guard import edge_principal
 from review_service.tokens.service import authenticate
 
 
@@ -62,10 +63,14 @@ def require_any(*scopes: Scope) -> Callable[..., Principal]:
     names = " or ".join(f"`{scope.value}`" for scope in scopes)
 
     def dependency(
+        request: Request,
         session: SessionDep,
+        now: NowDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
-        principal = authenticate(session, credentials.credentials if credentials else None)
+        principal = edge_principal(request) or authenticate(
+            session, credentials.credentials if credentials else None, now
+        )
         if not any(principal.has(scope) for scope in scopes):
             raise Forbidden(f"this needs the {names} scope")
         return principal
@@ -79,9 +84,22 @@ def require(scope: Scope) -> Callable[..., Principal]:
 
 
 AdminPrincipal = Annotated[Principal, Depends(require(Scope.ADMIN))]
+
+
+def _unbound_admin(principal: AdminPrincipal) -> Principal:
+    """An admin token bound to no authority: what changes or shows every authority's data
+    (the national calendar, the scheduler's global counts) needs one (issue 8, defect 8)."""
+    if principal.local_authority is not None:
+        raise Forbidden(
+            "this changes or shows every local authority's data; it needs an `admin` token "
+            "not bound to a local authority"
+        )
+    return principal
+
+
+UnboundAdminPrincipal = Annotated[Principal, Depends(_unbound_admin)]
 WritePrincipal = Annotated[Principal, Depends(require(Scope.WRITE))]
 ReadPrincipal = Annotated[Principal, Depends(require(Scope.READ))]
-EventsPrincipal = Annotated[Principal, Depends(require(Scope.EVENTS))]
 WebhooksPrincipal = Annotated[Principal, Depends(require(Scope.WEBHOOKS))]
 
 IfMatchHeader = Annotated[

@@ -15,7 +15,8 @@ def check_if_match(if_match: str | None, version: int) -> None:
     systems that cannot send one are not locked out."""
     if if_match is None:
         return
-    candidates = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    # RFC 9110 §13.1.1: If-Match compares strongly, so a weak tag (`W/"1"`) never matches.
+    candidates = {tag.strip() for tag in if_match.split(",")}
     if "*" in candidates or etag_for(version) in candidates:
         return
     raise PreconditionFailed(

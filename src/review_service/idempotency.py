@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import Header
+from fastapi import FastAPI, Header, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -42,6 +43,19 @@ class Replay(Exception):
         super().__init__("replay")
         self.status_code = status_code
         self.body = body
+
+
+async def _on_replay(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Replay)
+    return JSONResponse(
+        exc.body, status_code=exc.status_code, headers={"Idempotent-Replayed": "true"}
+    )
+
+
+def install_replay_handler(app: FastAPI) -> None:
+    """Answer a `Replay` with the stored response (idempotency owns it, so `problems`, which
+    it imports, need not import it back)."""
+    app.add_exception_handler(Replay, _on_replay)
 
 
 def request_fingerprint(method: str, path: str, body: BaseModel | dict[str, Any]) -> str:

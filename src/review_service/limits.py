@@ -6,8 +6,17 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
+from review_service.domain.authorities import AUTHORITY_CODE_MAX_LENGTH, AUTHORITY_CODE_PATTERN
+
+# Any case on input, upper case once parsed (domain/authorities.py: one canonical form).
 LocalAuthorityCode = Annotated[
-    str, StringConstraints(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_-]+$")
+    str,
+    StringConstraints(
+        min_length=1,
+        max_length=AUTHORITY_CODE_MAX_LENGTH,
+        pattern=AUTHORITY_CODE_PATTERN,
+        to_upper=True,
+    ),
 ]
 ExternalId = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 PersonId = Annotated[str, StringConstraints(min_length=1, max_length=100)]

@@ -272,7 +272,7 @@ def test_milestones_as_policy(client: TestClient, admin_headers: Headers,
         OutboxMessage.event_type == "policy.changed")).all()
     assert len(announced) == 1
     assert announced[0]["data"]["local_authority"] == "LA1"
-    assert "milestones_off" in announced[0]["data"]["changed"]
+    assert announced[0]["data"]["reason"] == "policy of LA1 changed"
 
 
 def test_the_childs_wishes(client: TestClient, admin_headers: Headers) -> None:

@@ -322,3 +322,17 @@ def test_the_dfe_fake_data_imports_through_the_api_without_a_5xx(
     assert again.status_code == 200
     assert again.json()["children"]["created"] == 0
     assert again.json()["reviews"]["recorded"] == 0
+
+
+def test_an_import_may_be_larger_than_the_json_body_limit(
+    client: TestClient, make_token: TokenFactory
+) -> None:
+    # The edge's 1 MiB JSON limit would refuse a real authority's files: import routes allow
+    # three files of import_max_file_bytes each, and still refuse a body past that.
+    client.app.state.settings.max_body_bytes = 256  # type: ignore[attr-defined]
+    token = make_token("write")
+    accepted = post_ssda903(client, token, (A1_HEADER, A1_EPISODES, A1_REVIEWS))
+    assert accepted.status_code == 200, accepted.text
+    client.app.state.settings.import_max_file_bytes = 100  # type: ignore[attr-defined]
+    refused = post_ssda903(client, token, (A1_HEADER, A1_EPISODES, A1_REVIEWS))
+    assert refused.status_code == 413

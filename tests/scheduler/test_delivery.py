@@ -710,7 +710,7 @@ def test_scheduler_status_reports_timers_lag_and_outbox_depth(
 ) -> None:
     assert status_of(client, admin_headers) == {
         "leader": None, "leader_heartbeat_at": None, "lag_seconds": 0.0, "pending_timers": 0,
-        "due_timers": 0, "outbox_depth": 0, "failing_subscriptions": 0}
+        "due_timers": 0, "outbox_depth": 0, "failing_subscriptions": 0, "this_process": "none"}
     assert client.get("/v1/scheduler/status", headers=hooks).status_code == 403
 
     subscribe(client, hooks, receiver.url, "review.due_soon")

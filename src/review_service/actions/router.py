@@ -48,6 +48,7 @@ def action_out(action: Action, today: date) -> ActionOut:
         due_by=action.due_by,
         status=action_status,
         done_on=action.done_on,
+        withdrawn_reason=action.withdrawn_reason,
         overdue=is_overdue(DeadlineKind.ACTION, action_status, action.due_by, today),
         created_at=action.created_at,
         updated_at=action.updated_at,

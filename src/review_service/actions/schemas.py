@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from review_service.date_limits import CalendarDate
 from review_service.domain.deadlines import ActionStatus
 from review_service.limits import LongText, ShortText
 
@@ -31,7 +33,7 @@ class ActionCreate(BaseModel):
 
     description: LongText = Field(description="The decision as a SMART action.")
     owner: ShortText = Field(description="Who is to carry it out (a name or a role).")
-    due_by: dt.date = Field(description="Not before the review was held.")
+    due_by: CalendarDate = Field(description="Not before the review was held.")
 
 
 class ActionUpdate(BaseModel):
@@ -49,9 +51,11 @@ class ActionUpdate(BaseModel):
     owner: ShortText | None = Field(
         default=None, description="Who is to carry it out (a name or a role)."
     )
-    due_by: dt.date | None = Field(default=None, description="Not before the review was held.")
-    status: ActionStatus | None = Field(default=None, description="`open` or `done`.")
-    done_on: dt.date | None = Field(
+    due_by: CalendarDate | None = Field(default=None, description="Not before the review was held.")
+    status: Literal[ActionStatus.OPEN, ActionStatus.DONE] | None = Field(
+        default=None, description="`open` or `done`; `withdrawn` is set only by ending the plan."
+    )
+    done_on: CalendarDate | None = Field(
         default=None,
         description="When it was done: between the review and today; defaults to today.",
     )
@@ -66,8 +70,13 @@ class ActionOut(BaseModel):
     description: str = Field(description="The decision as a SMART action.")
     owner: str = Field(description="Who is to carry it out (a name or a role).")
     due_by: dt.date = Field(description="The date it is due by (London date).")
-    status: ActionStatus = Field(description="`open` or `done`.")
+    status: ActionStatus = Field(
+        description="`open`, `done`, or `withdrawn` (its plan ended while it was open)."
+    )
     done_on: dt.date | None = Field(description="When it was done, or null.")
+    withdrawn_reason: str | None = Field(
+        default=None, description="Why it was withdrawn, e.g. `plan ended: ...`; else null."
+    )
     overdue: bool = Field(description="Still open after `due_by` (London date).")
     created_at: dt.datetime = Field(description="When the record was created.")
     updated_at: dt.datetime = Field(description="When the record last changed.")

@@ -181,6 +181,8 @@ def update_action(
     review = repository.visible_review(session, principal, review_id)
     action = _action_of(session, review, action_id, for_update=True)
     check_if_match(if_match, action.version)
+    if action.status == ActionStatus.WITHDRAWN:
+        raise Conflict("this action was withdrawn when its plan ended; it cannot be changed")
     held_on = _held_on(review)
     before = _snapshot(action)
     if body.description is not None:

@@ -7,6 +7,7 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from review_service.date_limits import CalendarDate
 from review_service.domain.attendance import AttendeeRole, ContributionMode, Reply
 from review_service.limits import Reason, ShortText
 from review_service.reviews.schemas import FindingOut
@@ -46,7 +47,7 @@ class AttendeeCreate(BaseModel):
     contribution_mode: ContributionMode | None = Field(
         default=None, description="How the person contributes (RULES.md §6)."
     )
-    invited_on: dt.date | None = Field(default=None, description="Not in the future.")
+    invited_on: CalendarDate | None = Field(default=None, description="Not in the future.")
     reply: Reply | None = Field(default=None, description="The person's answer to the invitation.")
     attended: bool | None = Field(default=None, description=_ATTENDED)
     not_invited_reason: Reason | None = Field(default=None, description=_NOT_INVITED)
@@ -73,7 +74,7 @@ class AttendeeUpdate(BaseModel):
     contribution_mode: ContributionMode | None = Field(
         default=None, description="How the person contributes (RULES.md §6)."
     )
-    invited_on: dt.date | None = Field(default=None, description="Not in the future.")
+    invited_on: CalendarDate | None = Field(default=None, description="Not in the future.")
     reply: Reply | None = Field(default=None, description="The person's answer to the invitation.")
     attended: bool | None = Field(default=None, description=_ATTENDED)
     not_invited_reason: Reason | None = Field(default=None, description=_NOT_INVITED)

@@ -28,13 +28,6 @@ def list_declared(session: Session, region: Region | None) -> list[NonWorkingDay
     return list(session.scalars(query))
 
 
-def find_declared(session: Session, region: Region, day: date) -> NonWorkingDay | None:
-    """The declaration of `day` in `region`, if any."""
-    return session.scalar(
-        select(NonWorkingDay).where(NonWorkingDay.region == region.value, NonWorkingDay.day == day)
-    )
-
-
 def recomputes_by_id(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, CalendarRecompute]:
     """The recompute requests of these declarations (a declaration's request shares its id)."""
     if not ids:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
@@ -15,12 +14,18 @@ from review_service.calendar.schemas import (
     NonWorkingDayCreate,
     NonWorkingDayList,
     NonWorkingDayOut,
-    RecomputeOut,
-    RecomputeStatus,
     WorkingDaysAdded,
     WorkingDaysBetween,
+    recompute_out,
 )
-from review_service.dependencies import AdminPrincipal, NowDep, ReadPrincipal, SessionDep
+from review_service.date_limits import CalendarDate
+from review_service.dependencies import (
+    AdminPrincipal,
+    NowDep,
+    ReadPrincipal,
+    SessionDep,
+    UnboundAdminPrincipal,
+)
 from review_service.domain.regions import DEFAULT_REGION, Region
 from review_service.domain.working_days import FIRST_SUPPORTED, LAST_SUPPORTED
 from review_service.models import CalendarRecompute, NonWorkingDay
@@ -40,7 +45,9 @@ _READ_ERRORS = problem_responses(401, 403, 422)
 def add_working_days(
     session: SessionDep,
     _principal: ReadPrincipal,
-    day: Annotated[date, Query(alias="date", description="The date counted from (never itself).")],
+    day: Annotated[
+        CalendarDate, Query(alias="date", description="The date counted from (never itself).")
+    ],
     days: Annotated[int, Query(ge=-MAX_WORKING_DAYS, le=MAX_WORKING_DAYS)],
     region: RegionQuery = DEFAULT_REGION,
 ) -> WorkingDaysAdded:
@@ -53,8 +60,8 @@ def add_working_days(
 def working_days_between(
     session: SessionDep,
     _principal: ReadPrincipal,
-    start: date,
-    end: date,
+    start: CalendarDate,
+    end: CalendarDate,
     region: RegionQuery = DEFAULT_REGION,
 ) -> WorkingDaysBetween:
     """Working days in the half-open range (start, end]; negative when end is before start."""
@@ -73,17 +80,6 @@ def bank_holidays(
     holidays = service.bank_holidays(session, region, year)
     items = [BankHolidayItem(date=h.date, name=h.name, declared=h.declared) for h in holidays]
     return BankHolidayList(year=year, region=region, items=items)
-
-
-def recompute_out(request: CalendarRecompute | None) -> RecomputeOut:
-    """Where a recompute stands; a declaration older than this field counts as done."""
-    if request is not None and request.completed_at is None:
-        return RecomputeOut(status=RecomputeStatus.PENDING, deadlines_moved=None, completed_at=None)
-    return RecomputeOut(
-        status=RecomputeStatus.DONE,
-        deadlines_moved=request.deadlines_moved if request else None,
-        completed_at=request.completed_at if request else None,
-    )
 
 
 def _declared_out(
@@ -108,12 +104,13 @@ def _declared_out(
 )
 def declare_non_working_day(
     session: SessionDep,
-    principal: AdminPrincipal,
+    principal: UnboundAdminPrincipal,
     now: NowDep,
     body: NonWorkingDayCreate,
     response: Response,
 ) -> NonWorkingDayOut:
-    """Declare a one-off non-working day (a bank holiday the installed package lacks)."""
+    """Declare a one-off non-working day (a bank holiday the installed package lacks). It
+    moves every authority's deadlines, so only an admin token bound to none may."""
     declared = service.declare_non_working_day(
         session,
         region=body.region,
@@ -147,7 +144,7 @@ def list_non_working_days(
     responses=problem_responses(401, 403, 404, 422),
 )
 def remove_non_working_day(
-    session: SessionDep, _principal: AdminPrincipal, now: NowDep, declared_id: uuid.UUID
+    session: SessionDep, _principal: UnboundAdminPrincipal, now: NowDep, declared_id: uuid.UUID
 ) -> None:
-    """Withdraw a declared non-working day."""
+    """Withdraw a declared non-working day (an admin token bound to no authority only)."""
     service.remove_non_working_day(session, declared_id, now)

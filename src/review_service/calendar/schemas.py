@@ -8,7 +8,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from review_service.date_limits import CalendarDate
 from review_service.domain.regions import Region
+from review_service.models import CalendarRecompute
 
 
 class WorkingDaysAdded(BaseModel):
@@ -58,7 +60,7 @@ class NonWorkingDayCreate(BaseModel):
         }
     )
 
-    date: dt.date = Field(description="The day that is not a working day.")
+    date: CalendarDate = Field(description="The day that is not a working day.")
     name: str = Field(
         min_length=1,
         max_length=200,
@@ -87,6 +89,17 @@ class RecomputeOut(BaseModel):
     )
     completed_at: dt.datetime | None = Field(
         description="When the recompute finished; null while pending."
+    )
+
+
+def recompute_out(request: CalendarRecompute | None) -> RecomputeOut:
+    """Where a recompute stands; a declaration older than this field counts as done."""
+    if request is not None and request.completed_at is None:
+        return RecomputeOut(status=RecomputeStatus.PENDING, deadlines_moved=None, completed_at=None)
+    return RecomputeOut(
+        status=RecomputeStatus.DONE,
+        deadlines_moved=request.deadlines_moved if request else None,
+        completed_at=request.completed_at if request else None,
     )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from review_service.calendar import repository
 from review_service.domain.regions import Region
 from review_service.domain.working_days import BankHoliday, WorkingDayCalendar
+from review_service.duplicates import conflict_on_duplicate
 from review_service.models import CalendarRecompute, NonWorkingDay
 from review_service.models.base import new_id
 from review_service.problems import Conflict, InvalidRequest, NotFound
@@ -42,12 +43,14 @@ def declare_non_working_day(
     calendar = load_calendar(session, region)
     if day.weekday() >= 5:
         raise InvalidRequest(f"{day.isoformat()} is a weekend day and never a working day")
+    already = f"{day.isoformat()} is already a non-working day in {region.value}"
     if not calendar.is_working_day(day):
-        raise Conflict(f"{day.isoformat()} is already a non-working day in {region.value}")
+        raise Conflict(already)
     declared = NonWorkingDay(
         id=new_id(), region=region.value, day=day, name=name, created_at=now, created_by=by
     )
-    session.add(declared)
+    with conflict_on_duplicate(session, already):
+        session.add(declared)
     # The scheduler recomputes every open deadline the new day moves, then announces
     # calendar.changed (RULES.md §1); the engine honours the day from this commit on.
     session.add(

@@ -7,6 +7,7 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from review_service.date_limits import CalendarDate
 from review_service.limits import ExternalId, LocalAuthorityCode
 
 
@@ -29,7 +30,7 @@ class ChildCreate(BaseModel):
     external_id: ExternalId = Field(
         description="The record system's own id of the child, unique within the authority."
     )
-    date_of_birth: dt.date = Field(
+    date_of_birth: CalendarDate = Field(
         description="The child's date of birth; never logged or echoed in errors."
     )
     local_authority: LocalAuthorityCode | None = Field(
@@ -51,7 +52,9 @@ class ChildUpdate(BaseModel):
         json_schema_extra={"examples": [{"parents_with_parental_responsibility": 2}]},
     )
 
-    date_of_birth: dt.date | None = Field(default=None, description="The corrected date of birth.")
+    date_of_birth: CalendarDate | None = Field(
+        default=None, description="The corrected date of birth."
+    )
     parents_with_parental_responsibility: int | None = Field(
         default=None, ge=0, le=10, description="How many parents hold parental responsibility."
     )

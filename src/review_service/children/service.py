@@ -12,6 +12,7 @@ from review_service.auth import Principal
 from review_service.children import repository
 from review_service.children.schemas import ChildCreate, ChildUpdate
 from review_service.clock import london_today
+from review_service.duplicates import conflict_on_duplicate
 from review_service.etags import check_if_match
 from review_service.models import Child
 from review_service.pagination import Page, decode_id_cursor, encode_cursor
@@ -36,9 +37,10 @@ def create_child(session: Session, principal: Principal, body: ChildCreate, now:
         raise InvalidRequest("local_authority is required for a token not bound to one")
     if body.date_of_birth > london_today(now):
         raise InvalidRequest("date_of_birth is in the future")
+    # The detail never repeats the child's identifier (it may reach logs and screenshots).
+    duplicate = f"{authority} already has a child with this external_id"
     if repository.find_by_external_id(session, authority, body.external_id) is not None:
-        # Not the identifier itself: details get shown and logged by clients.
-        raise Conflict(f"{authority} already has a child with this external_id")
+        raise Conflict(duplicate)
     child = Child(
         local_authority=authority,
         external_id=body.external_id,
@@ -47,8 +49,8 @@ def create_child(session: Session, principal: Principal, body: ChildCreate, now:
         created_at=now,
         updated_at=now,
     )
-    session.add(child)
-    session.flush()
+    with conflict_on_duplicate(session, duplicate):
+        session.add(child)
     record_change(
         session,
         principal=principal,

@@ -23,7 +23,7 @@ from review_service.limits import LocalAuthorityCode, PersonId
 from review_service.models import Consideration
 from review_service.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from review_service.problems import problem_responses
-from review_service.reviews.router import reviews_out
+from review_service.reviews.views import reviews_out
 
 router = APIRouter(prefix="/v1/considerations", tags=["considerations"])
 

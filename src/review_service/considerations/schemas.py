@@ -7,6 +7,7 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from review_service.date_limits import CalendarDate
 from review_service.domain.deadlines import ConsiderationStatus
 from review_service.domain.events import EventType
 from review_service.limits import Reason
@@ -29,7 +30,8 @@ class ConsiderationOut(BaseModel):
     event_type: EventType = Field(description="The type of the event the chair is to consider.")
     chair_id: str | None = Field(description="The record system's id of the chair (IRO), if known.")
     status: ConsiderationStatus = Field(
-        description="`open` until the chair decides, then `decided`."
+        description="`open` until the chair decides, then `decided`; `withdrawn` if the "
+        "plan ended first."
     )
     due_by: dt.date = Field(description="The chair decides by this date (RULES.md §4).")
     overdue: bool = Field(description="Open after `due_by`.")
@@ -43,7 +45,10 @@ class ConsiderationOut(BaseModel):
     bring_forward_to: dt.date | None = Field(
         description="The date the chair brought the review forward to, or null."
     )
-    reason: str | None = Field(description="The chair's reason, or null while open.")
+    reason: str | None = Field(
+        description="The chair's reason, or null while open; for a withdrawn one, why "
+        "(`plan ended: ...`)."
+    )
 
 
 class ConsiderationList(BaseModel):
@@ -70,7 +75,7 @@ class DecisionRequest(BaseModel):
         },
     )
 
-    bring_forward_to: dt.date | None = Field(
+    bring_forward_to: CalendarDate | None = Field(
         description="The date to bring the review forward to, or null for no change."
     )
     reason: Reason = Field(description="The chair's reason for the decision.")

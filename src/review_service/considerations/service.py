@@ -21,6 +21,7 @@ from review_service.pagination import (
     decode_date_id_cursor,
     encode_cursor,
 )
+from review_service.plans.locking import lock_plan_then
 from review_service.policies.lookup import deadline_context
 from review_service.problems import Conflict, InvalidRequest, NotFound
 from review_service.reviews import deadlines
@@ -88,11 +89,9 @@ def decide(
     now: datetime,
 ) -> tuple[Consideration, Review | None]:
     """Record the chair's decision; a date brings the review forward (RULES.md §3)."""
-    consideration = visible_consideration(session, principal, consideration_id, for_update=True)
+    consideration, plan = _lock_plan_then_consideration(session, principal, consideration_id)
     if not is_open(DeadlineKind.CONSIDERATION, consideration.status):
-        raise Conflict("this consideration has already been decided")
-    plan = session.get(Plan, consideration.plan_id)
-    assert plan is not None
+        raise Conflict(f"this consideration is {consideration.status}, no longer open")
     review = _pending_review(session, plan)
     if body.bring_forward_to is not None:
         if review is None:
@@ -129,6 +128,15 @@ def decide(
         },
     )
     return consideration, review
+
+
+def _lock_plan_then_consideration(
+    session: Session, principal: Principal, consideration_id: uuid.UUID
+) -> tuple[Consideration, Plan]:
+    # Plan first, as ending a plan locks it before its considerations and reviews: the two
+    # queue on PostgreSQL instead of deadlocking. Re-read once locked: it may have changed.
+    consideration = visible_consideration(session, principal, consideration_id)
+    return lock_plan_then(session, Consideration, consideration_id, consideration.plan_id)
 
 
 def _pending_review(session: Session, plan: Plan) -> Review | None:

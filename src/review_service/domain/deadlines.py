@@ -36,6 +36,8 @@ class ActionStatus(StrEnum):
 
     OPEN = "open"
     DONE = "done"
+    # The plan ended while it was open (RULES.md §3 "Ending a plan"); set by the service only.
+    WITHDRAWN = "withdrawn"
 
 
 class ConsiderationStatus(StrEnum):
@@ -43,6 +45,8 @@ class ConsiderationStatus(StrEnum):
 
     OPEN = "open"
     DECIDED = "decided"
+    # The plan ended before the chair decided (RULES.md §3 "Ending a plan").
+    WITHDRAWN = "withdrawn"
 
 
 class MeetingStatus(StrEnum):

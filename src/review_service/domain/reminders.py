@@ -23,12 +23,11 @@ Subject = DeadlineKind
 
 @dataclass(frozen=True, slots=True)
 class Reminder:
-    """One timer to set: the webhook type, escalation level (0 for a reminder), the date it
-    fires on, the instant (UTC) and to whom it is addressed."""
+    """One timer to set: the webhook type, escalation level (0 for a reminder), the instant
+    (UTC) it fires at and to whom it is addressed."""
 
     event_type: str
     level: int
-    fires_on: date
     fire_at: datetime
     addressed_to: str
 
@@ -50,7 +49,6 @@ def _escalations(
         Reminder(
             f"{subject.value}.overdue",
             level,
-            day,
             london_midnight(day),
             LIFECYCLES[subject].escalation_addressee(level),
         )
@@ -82,14 +80,13 @@ def reminders_for(
         day = calendar.add_working_days(due_by, -days)
         if due_by >= today:
             reminders.append(
-                Reminder(f"{subject.value}.due_soon", -index - 1, day, london_midnight(day), owner)
+                Reminder(f"{subject.value}.due_soon", -index - 1, london_midnight(day), owner)
             )
     if management_oversight and due_by >= today:
         reminders.append(
             Reminder(
                 "plan.management_oversight_due",
                 -9,
-                due_by,
                 london_midnight(due_by),
                 "service_delivery_manager",
             )

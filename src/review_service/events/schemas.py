@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from review_service.date_limits import CalendarDate, CalendarDateTime
 from review_service.domain.events import EffectKind, EventType
 from review_service.limits import ExternalId, LocalAuthorityCode, LongText, ShortText
 
@@ -46,8 +47,8 @@ class EventCreate(BaseModel):
         description="With `child_external_id` and a token not bound to an authority.",
     )
     type: EventType = Field(description="The kind of significant event (RULES.md §4).")
-    occurred_at: AwareDatetime = Field(description="When the event happened, with an offset.")
-    effective_date: dt.date | None = Field(
+    occurred_at: CalendarDateTime = Field(description="When the event happened, with an offset.")
+    effective_date: CalendarDate | None = Field(
         default=None,
         description="Required for care_plan_change_proposed and placement_change_proposed.",
     )

@@ -138,6 +138,11 @@ def ingest_event(
                 },
             )
             return Ingested(event_out(event, effects), created=True)
+    if existing.child_id != child.id:
+        # The child is part of the event: the same pair about another child is not a retry.
+        raise Conflict(
+            f"event {body.event_id!r} from {body.source!r} was already received for another child"
+        )
     if existing.request_hash != fingerprint:
         raise Conflict(
             f"event {body.event_id!r} from {body.source!r} was already received "

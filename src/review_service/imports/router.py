@@ -12,6 +12,8 @@ from review_service.imports.file_errors import ImportFileError
 from review_service.imports.schemas import ImportReport
 from review_service.limits import LocalAuthorityCode
 from review_service.problems import ProblemError, problem_responses
+from review_service.request_guard import max_body_bytes
+from review_service.settings import Settings
 
 router = APIRouter(prefix="/v1/imports", tags=["imports"])
 
@@ -32,6 +34,12 @@ class ImportFileRefused(ProblemError):
         self.status = error.status
 
 
+def _import_body_limit(settings: Settings) -> int:
+    # Each file is bounded by the file layer (413 naming it); the body carries up to three
+    # files plus multipart framing, so the edge lets that much through and no more.
+    return 3 * settings.import_max_file_bytes + 64 * 1024
+
+
 def _example(fields: dict[str, str]) -> dict[str, object]:
     content = {"multipart/form-data": {"example": {**fields, "local_authority": "E09000001"}}}
     return {"requestBody": {"content": content}}
@@ -45,6 +53,7 @@ def _example(fields: dict[str, str]) -> dict[str, object]:
         {"header": "(header.csv)", "episodes": "(episodes.csv)", "reviews": "(reviews.csv)"}
     ),
 )
+@max_body_bytes(_import_body_limit)
 def import_ssda903(
     session: SessionDep,
     principal: WritePrincipal,
@@ -78,6 +87,7 @@ def import_ssda903(
     responses=problem_responses(401, 403, 413, 422),
     openapi_extra=_example({"file": "(census.xml)"}),
 )
+@max_body_bytes(_import_body_limit)
 def import_cin_census(
     session: SessionDep,
     principal: WritePrincipal,

@@ -1,4 +1,4 @@
-"""HTTP edge of disruption meetings (a thin feature: queries live here, rules in domain)."""
+"""HTTP edge of disruption meetings."""
 
 from __future__ import annotations
 
@@ -7,20 +7,16 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from review_service.audit.service import record_change
-from review_service.auth import Principal
 from review_service.clock import london_today
-from review_service.deadlines.unit_of_work import touch
 from review_service.dependencies import NowDep, ReadPrincipal, SessionDep, WritePrincipal
-from review_service.domain.deadlines import DeadlineKind, MeetingStatus, is_open, is_overdue
+from review_service.domain.deadlines import DeadlineKind, MeetingStatus, is_overdue
 from review_service.limits import LocalAuthorityCode
+from review_service.meetings import repository, service
 from review_service.meetings.schemas import HoldRequest, MeetingList, MeetingOut
 from review_service.models import Meeting
 from review_service.pagination import DEFAULT_LIMIT, LimitQuery
-from review_service.problems import Conflict, InvalidRequest, NotFound, problem_responses
+from review_service.problems import problem_responses
 
 router = APIRouter(prefix="/v1/meetings", tags=["meetings"])
 
@@ -45,13 +41,6 @@ def meeting_out(meeting: Meeting, today: date) -> MeetingOut:
     )
 
 
-def _visible(session: Session, principal: Principal, meeting_id: uuid.UUID) -> Meeting:
-    meeting = session.get(Meeting, meeting_id)
-    if meeting is None or not principal.can_see(meeting.local_authority):
-        raise NotFound(f"no meeting {meeting_id}")
-    return meeting
-
-
 @router.get("", response_model=MeetingList, responses=problem_responses(401, 403, 422))
 def list_meetings(
     session: SessionDep,
@@ -62,17 +51,11 @@ def list_meetings(
     limit: LimitQuery = DEFAULT_LIMIT,
 ) -> MeetingList:
     """Disruption meetings by due date (the earliest `limit`)."""
-    query = select(Meeting).order_by(Meeting.due_by, Meeting.id).limit(limit)
-    if principal.local_authority is not None:
-        query = query.where(Meeting.local_authority == principal.local_authority)
-    if local_authority is not None:
-        query = query.where(Meeting.local_authority == local_authority)
-    if status is not None:
-        query = query.where(Meeting.status == status)
-    today = london_today(now)
-    return MeetingList(
-        items=[meeting_out(m, today) for m in session.scalars(query)], next_cursor=None
+    meetings = repository.list_meetings(
+        session, principal, status=status, local_authority=local_authority, limit=limit
     )
+    today = london_today(now)
+    return MeetingList(items=[meeting_out(m, today) for m in meetings], next_cursor=None)
 
 
 @router.get(
@@ -82,7 +65,9 @@ def get_meeting(
     session: SessionDep, principal: ReadPrincipal, now: NowDep, meeting_id: uuid.UUID
 ) -> MeetingOut:
     """A disruption meeting."""
-    return meeting_out(_visible(session, principal, meeting_id), london_today(now))
+    return meeting_out(
+        repository.visible_meeting(session, principal, meeting_id), london_today(now)
+    )
 
 
 @router.post(
@@ -98,27 +83,5 @@ def hold_meeting(
     body: HoldRequest,
 ) -> MeetingOut:
     """Record the meeting as held."""
-    meeting = _visible(session, principal, meeting_id)
-    if not is_open(DeadlineKind.MEETING, meeting.status):
-        raise Conflict("the meeting has already been held")
-    today = london_today(now)
-    if body.held_on > today or body.held_on < meeting.created_at.date():
-        raise InvalidRequest("held_on must be between the meeting's creation and today")
-    meeting.status, meeting.held_on, meeting.chair_id = (
-        MeetingStatus.HELD,
-        body.held_on,
-        body.chair_id,
-    )
-    touch(session, DeadlineKind.MEETING, meeting.id)
-    session.flush()
-    record_change(
-        session,
-        principal=principal,
-        at=now,
-        action="meeting.held",
-        resource_type="meeting",
-        resource_id=meeting.id,
-        local_authority=meeting.local_authority,
-        changes={"held_on": body.held_on, "chair_id": body.chair_id},
-    )
-    return meeting_out(meeting, today)
+    meeting = service.hold_meeting(session, principal, meeting_id, body, now)
+    return meeting_out(meeting, london_today(now))

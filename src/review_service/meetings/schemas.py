@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from review_service.date_limits import CalendarDate
 from review_service.domain.deadlines import MeetingStatus
 from review_service.limits import PersonId
 
@@ -50,5 +51,5 @@ class HoldRequest(BaseModel):
         json_schema_extra={"examples": [{"held_on": "2026-03-06", "chair_id": "mgr-204"}]},
     )
 
-    held_on: dt.date = Field(description="The date the meeting was held; not in the future.")
+    held_on: CalendarDate = Field(description="The date the meeting was held; not in the future.")
     chair_id: PersonId = Field(description="The manager who chaired the meeting.")

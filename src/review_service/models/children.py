@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -44,7 +45,18 @@ class Plan(IdMixin, Base):
     """A plan whose reviews the service keeps (RULES.md §2)."""
 
     __tablename__ = "plans"
-    __table_args__ = (Index("ix_plans_child_id_start_date", "child_id", "start_date"),)
+    __table_args__ = (
+        Index("ix_plans_child_id_start_date", "child_id", "start_date"),
+        # One open plan of a type per child: a constraint, so racing requests cannot both pass.
+        Index(
+            "uq_plans_child_id_type_open",
+            "child_id",
+            "type",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
 
     child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("children.id"))
     local_authority: Mapped[str] = mapped_column(String(20))

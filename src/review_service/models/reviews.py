@@ -128,6 +128,8 @@ class Action(IdMixin, Base):
     due_by: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default=ActionStatus.OPEN.value)
     done_on: Mapped[date | None] = mapped_column(Date)
+    # Why an open action was withdrawn (its plan ended, RULES.md §3).
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -21,3 +21,5 @@ class ApiToken(IdMixin, Base):
     local_authority: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    # None: the token does not expire (until revoked).
+    expires_at: Mapped[datetime | None]

@@ -103,11 +103,18 @@ class SchedulerLease(Base):
 
 
 class CalendarRecompute(IdMixin, Base):
-    """A declared non-working day whose deadlines the scheduler still has to recompute."""
+    """A change whose open deadlines the scheduler's recompute job re-derives: a declared
+    non-working day (every authority working to `region`), or a policy change (only
+    `local_authority`, now working to `region`)."""
 
     __tablename__ = "calendar_recomputes"
+    __table_args__ = (
+        Index("ix_calendar_recomputes_local_authority_requested_at", "local_authority",
+              "requested_at"),
+    )  # fmt: skip
 
     region: Mapped[str] = mapped_column(String(30))
+    local_authority: Mapped[str | None] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(String(200))
     requested_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]

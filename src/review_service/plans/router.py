@@ -37,8 +37,7 @@ from review_service.plans.schemas import (
 from review_service.problems import problem_responses
 from review_service.response_headers import created, with_etag
 from review_service.reviews.repository import plan_level_milestones
-from review_service.reviews.router import reviews_out
-from review_service.reviews.views import milestone_out
+from review_service.reviews.views import milestone_out, reviews_out
 
 router = APIRouter(prefix="/v1/plans", tags=["plans"])
 

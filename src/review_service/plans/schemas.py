@@ -7,6 +7,7 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from review_service.date_limits import CalendarDate
 from review_service.domain.plan_types import PlanType
 from review_service.limits import IntervalMonths, PersonId, Reason
 from review_service.reviews.schemas import MilestoneOut, ReviewOut
@@ -33,7 +34,7 @@ class PlanCreate(BaseModel):
     type: PlanType = Field(
         description="The kind of plan; it fixes the review series (RULES.md §2)."
     )
-    start_date: dt.date = Field(
+    start_date: CalendarDate = Field(
         description="looked_after: the date the child became looked after; child_protection: "
         "the initial conference; short_breaks: the first short break."
     )
@@ -66,7 +67,7 @@ class PlanEnd(BaseModel):
         },
     )
 
-    end_date: dt.date = Field(
+    end_date: CalendarDate = Field(
         description="The date the plan ended; not before its start or in the future."
     )
     reason: Reason = Field(description="Why the plan ended.")

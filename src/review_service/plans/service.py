@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,12 +13,19 @@ from review_service.audit.service import record_change
 from review_service.auth import Principal
 from review_service.children.repository import visible_child
 from review_service.clock import london_today
+from review_service.deadlines.registry import REGISTRY
 from review_service.deadlines.unit_of_work import touch
-from review_service.domain.deadlines import DeadlineKind, is_open
+from review_service.domain.deadlines import (
+    ActionStatus,
+    ConsiderationStatus,
+    DeadlineKind,
+    is_open,
+)
 from review_service.domain.milestones import MilestoneStatus
 from review_service.domain.plan_types import PlanStatus, PlanType
 from review_service.domain.review_series import ReviewSeries
 from review_service.domain.reviews import ReviewStatus
+from review_service.duplicates import conflict_on_duplicate
 from review_service.etags import check_if_match
 from review_service.models import Plan, Review
 from review_service.pagination import Page, decode_id_cursor, encode_cursor
@@ -86,6 +94,9 @@ def create_plan(
     )
     if open_same_type is not None:
         raise Conflict(f"the child already has an open {body.type.value} plan {open_same_type}")
+    # One open plan of a type per child: the partial unique index uq_plans_child_id_type_open
+    # decides between racing requests; the check above only words the common case.
+    already_open = f"the child already has an open {body.type.value} plan"
     ctx = deadline_context(session, child.local_authority, london_today(now))
     plan = Plan(
         child_id=child.id,
@@ -98,8 +109,8 @@ def create_plan(
         created_at=now,
         updated_at=now,
     )
-    session.add(plan)
-    session.flush()
+    with conflict_on_duplicate(session, already_open):
+        session.add(plan)
     deadlines.open_plan_milestones(session, plan, ctx)
     review = deadlines.open_review(session, plan, 1, None, ctx, now)
     session.flush()
@@ -235,6 +246,21 @@ def end_plan(
         if is_open(DeadlineKind.MILESTONE, milestone.status):
             milestone.status = MilestoneStatus.NOT_APPLICABLE.value
             touch(session, DeadlineKind.MILESTONE, milestone.id)
+    # RULES.md §3 "Ending a plan": open considerations and actions are withdrawn, so nothing
+    # of the plan keeps reminding or escalating. A disruption meeting stays due: it is about
+    # the ending itself.
+    withdrawn_reason = f"plan ended: {body.reason}"
+    considerations = _open_of_plan(session, DeadlineKind.CONSIDERATION, plan)
+    for consideration in considerations:
+        consideration.status = ConsiderationStatus.WITHDRAWN.value
+        consideration.reason = withdrawn_reason
+        touch(session, DeadlineKind.CONSIDERATION, consideration.id)
+    actions = _open_of_plan(session, DeadlineKind.ACTION, plan)
+    for action in actions:
+        action.status = ActionStatus.WITHDRAWN.value
+        action.withdrawn_reason = withdrawn_reason
+        action.updated_at = now
+        touch(session, DeadlineKind.ACTION, action.id)
     session.flush()
     _audit(
         session,
@@ -246,6 +272,8 @@ def end_plan(
             "end_date": body.end_date,
             "reason": body.reason,
             "cancelled_reviews": [str(r.id) for r in cancelled],
+            "withdrawn_considerations": [str(c.id) for c in considerations],
+            "withdrawn_actions": [str(a.id) for a in actions],
         },
     )
     return plan
@@ -276,6 +304,20 @@ def confirm_history(
         {"history_complete": (False, True), "reason": body.reason},
     )
     return plan
+
+
+def _open_of_plan(session: Session, kind: DeadlineKind, plan: Plan) -> list[Any]:
+    # Locked after the plan, as every writer locks (plan first): queue, never deadlock.
+    registered = REGISTRY[kind]
+    return list(
+        session.scalars(
+            select(registered.model)
+            .where(registered.model.plan_id == plan.id, registered.is_open())
+            .order_by(registered.model.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    )
 
 
 def plan_reviews(session: Session, principal: Principal, plan_id: uuid.UUID) -> list[Review]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Request, Response, status
 
-from review_service.calendar.schemas import RecomputeOut, RecomputeStatus
+from review_service.calendar.schemas import RecomputeOut, RecomputeStatus, recompute_out
 from review_service.dependencies import AdminPrincipal, IfMatchHeader, NowDep, SessionDep
 from review_service.etags import etag_for
 from review_service.limits import LocalAuthorityCode
@@ -36,6 +36,7 @@ def policy_out(effective: service.EffectivePolicy) -> PolicyOut:
         version=effective.version,
         updated_at=effective.updated_at,
         updated_by=effective.updated_by,
+        recompute=recompute_out(effective.recompute) if effective.recompute else None,
     )
 
 
@@ -60,9 +61,18 @@ def get_policy(
 @router.put(
     "/{local_authority}",
     response_model=PolicyChangeOut,
-    responses=with_etag(problem_responses(401, 403, 404, 409, 412, 422)),
+    responses=with_etag(
+        {
+            status.HTTP_202_ACCEPTED: {
+                "model": PolicyChangeOut,
+                "description": "Changed; the recompute of open deadlines is queued (`pending`).",
+            },
+            **problem_responses(401, 403, 404, 409, 412, 422),
+        }
+    ),
 )
 def replace_policy(
+    request: Request,
     session: SessionDep,
     principal: AdminPrincipal,
     now: NowDep,
@@ -71,18 +81,25 @@ def replace_policy(
     response: Response,
     if_match: IfMatchHeader = None,
 ) -> PolicyChangeOut:
-    """Replace the authority's overrides (`{}` resets to the defaults). The open deadlines the
-    change affects are re-derived in the same transaction; `deadlines_moved` counts them."""
+    """Replace the authority's overrides (`{}` resets to the defaults). The re-derivation of
+    the open deadlines the change affects is queued for the scheduler's recompute job; for an
+    authority with few open plans it is applied within the change (200, `done`, with
+    `deadlines_moved`), else the answer is 202 with the recompute `pending`."""
     overrides = body.model_dump(mode="json", exclude_none=True)
     change = service.replace_overrides(
-        session, principal, local_authority, overrides, if_match, now
-    )
+        session, principal, local_authority, overrides, if_match, now,
+        recompute_at_once_up_to=request.app.state.settings.policy_recompute_at_once_plans,
+    )  # fmt: skip
     response.headers["ETag"] = etag_for(change.effective.version)
+    if change.recompute is None:  # no policy value changed: nothing to re-derive
+        queued = RecomputeOut(status=RecomputeStatus.DONE, deadlines_moved=0, completed_at=now)
+    else:
+        queued = recompute_out(change.recompute)
+    if queued.status is RecomputeStatus.PENDING:
+        response.status_code = status.HTTP_202_ACCEPTED
     return PolicyChangeOut(
-        **policy_out(change.effective).model_dump(),
+        **policy_out(change.effective).model_dump(exclude={"recompute"}),
         plans_recomputed=change.plans_recomputed,
         deadlines_moved=change.deadlines_moved,
-        recompute=RecomputeOut(
-            status=RecomputeStatus.DONE, deadlines_moved=change.deadlines_moved, completed_at=now
-        ),
+        recompute=queued,
     )

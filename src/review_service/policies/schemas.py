@@ -333,15 +333,24 @@ class PolicyOut(PolicyValues):
     version: int = Field(description="0 while the authority has never set overrides.")
     updated_at: dt.datetime | None = Field(description=_POLICY_DESCRIPTIONS["updated_at"])
     updated_by: str | None = Field(description=_POLICY_DESCRIPTIONS["updated_by"])
+    recompute: RecomputeOut | None = Field(
+        default=None,
+        description="The re-derivation of open deadlines the last change of a policy value "
+        "queued: `pending` until the scheduler's recompute job has run, then `done` with the "
+        "count; null if the authority never changed a value.",
+    )
 
 
 class PolicyChangeOut(PolicyOut):
-    """The policy after a change, and what the change did to open deadlines."""
+    """The policy after a change, and what the change does to open deadlines."""
 
-    plans_recomputed: int = Field(description="Open plans of the authority re-derived.")
-    deadlines_moved: int = Field(description="Open deadlines whose date changed.")
+    plans_recomputed: int = Field(description="Open plans of the authority to re-derive.")
+    deadlines_moved: int | None = Field(
+        description="Open deadlines whose date changed; null while the recompute is pending."
+    )
     recompute: RecomputeOut = Field(
-        description="The re-derivation of the authority's open deadlines (the same recompute "
-        "a calendar change queues). It runs within the change, so it is `done` when this "
-        "answers."
+        description="The re-derivation of the authority's open deadlines, queued for the "
+        "scheduler's recompute job as a calendar change's is. An authority with at most 500 "
+        "open plans has it applied within the change (`done`, 200); a larger one answers 202 "
+        "with it `pending`: GET the policy to see it `done` with its count."
     )

@@ -1,5 +1,6 @@
 """Policy use cases: read and replace an authority's overrides. Each runs in the request's
-transaction and never commits; a change re-derives the authority's open deadlines in it."""
+transaction and never commits; a change queues the re-derivation of the authority's open
+deadlines for the scheduler's recompute job, and applies it at once when it is small."""
 
 from __future__ import annotations
 
@@ -8,21 +9,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from review_service.audit.service import diff, record_change
 from review_service.auth import Principal
 from review_service.domain.milestones import StatutoryMilestone, check_milestones_off
-from review_service.domain.plan_types import PlanStatus
 from review_service.domain.policy import DEFAULT_POLICY, Policy
 from review_service.etags import check_if_match
-from review_service.models import Plan, PolicyOverride
-from review_service.policies.announcement import announce_policy_change
+from review_service.models import CalendarRecompute, PolicyOverride
 from review_service.policies.repository import find_override
 from review_service.problems import Conflict, InvalidRequest, NotFound
-from review_service.reviews.deadlines import recompute_plans
+from review_service.scheduler import recompute
 
 RESOURCE_TYPE = "policy"
 
@@ -42,15 +40,18 @@ class EffectivePolicy:
     version: int
     updated_at: datetime | None
     updated_by: str | None
+    recompute: CalendarRecompute | None = None  # the last change's, if any
 
 
 @dataclass(frozen=True, slots=True)
 class PolicyChange:
-    """A policy after a change, and how many open plans and deadlines it re-derived."""
+    """A policy after a change, how many open plans it re-derives, and the recompute (None
+    when no policy value changed); `deadlines_moved` is None while the recompute is queued."""
 
     effective: EffectivePolicy
     plans_recomputed: int
-    deadlines_moved: int
+    deadlines_moved: int | None
+    recompute: CalendarRecompute | None
 
 
 def _require_visible(principal: Principal, local_authority: str) -> None:
@@ -59,9 +60,11 @@ def _require_visible(principal: Principal, local_authority: str) -> None:
         raise NotFound(f"no policy for {local_authority}")
 
 
-def _effective(local_authority: str, row: PolicyOverride | None) -> EffectivePolicy:
+def _effective(
+    local_authority: str, row: PolicyOverride | None, last: CalendarRecompute | None = None
+) -> EffectivePolicy:
     if row is None:
-        return EffectivePolicy(local_authority, DEFAULT_POLICY, {}, 0, None, None)
+        return EffectivePolicy(local_authority, DEFAULT_POLICY, {}, 0, None, None, last)
     return EffectivePolicy(
         local_authority,
         DEFAULT_POLICY.with_overrides(row.values),
@@ -69,22 +72,18 @@ def _effective(local_authority: str, row: PolicyOverride | None) -> EffectivePol
         row.version,
         row.updated_at,
         row.updated_by,
+        last,
     )
 
 
 def get_policy(session: Session, principal: Principal, local_authority: str) -> EffectivePolicy:
-    """RULES.md's defaults with the authority's overrides applied."""
+    """RULES.md's defaults with the authority's overrides applied, and where the last
+    change's recompute stands."""
     _require_visible(principal, local_authority)
-    return _effective(local_authority, find_override(session, local_authority))
-
-
-def _open_plans(session: Session, local_authority: str) -> list[Plan]:
-    return list(
-        session.scalars(
-            select(Plan)
-            .where(Plan.local_authority == local_authority, Plan.status == PlanStatus.OPEN)
-            .order_by(Plan.id)
-        )
+    return _effective(
+        local_authority,
+        find_override(session, local_authority),
+        recompute.last_of_authority(session, local_authority),
     )
 
 
@@ -116,14 +115,27 @@ def _store(
     return row
 
 
-def _recompute(session: Session, local_authority: str, now: datetime) -> tuple[int, int]:
-    """Re-derive every open plan's deadlines under the new policy, through the path the
-    scheduler's calendar recompute takes: (plans, deadlines moved). It runs in the request,
-    so the caller reads the moved dates (and their timers) as soon as the change answers."""
-    plans = _open_plans(session, local_authority)
-    moved = recompute_plans(session, plans, now)
+def _queue_recompute(
+    session: Session, local_authority: str, policy: Policy, now: datetime, at_once_up_to: int
+) -> tuple[CalendarRecompute, int]:
+    """Queue the re-derivation of the authority's open deadlines for the scheduler's recompute
+    job, as a calendar change does: (the request, open plans it covers). An authority with at
+    most `at_once_up_to` open plans (one chunk of the job) has it applied here, through the
+    job's own step, so the caller reads the moved dates as soon as the change answers."""
+    request = CalendarRecompute(
+        region=policy.region.value,
+        local_authority=local_authority,
+        reason=f"policy of {local_authority} changed",
+        requested_at=now,
+    )
+    session.add(request)
     session.flush()
-    return len(plans), moved
+    plans = recompute.open_plans_covered(session, request)
+    if plans <= at_once_up_to:
+        step = recompute.apply_step(session, request, now, chunk=plans + 1)
+        recompute.complete(session, request, step.moved, now)
+        session.flush()
+    return request, plans
 
 
 def replace_overrides(
@@ -133,9 +145,12 @@ def replace_overrides(
     overrides: dict[str, Any],
     if_match: str | None,
     now: datetime,
+    *,
+    recompute_at_once_up_to: int = recompute.CHUNK,
 ) -> PolicyChange:
-    """Replace the authority's overrides (`{}` resets to the defaults) and move every open
-    deadline the change affects. Sending the overrides already in force changes nothing."""
+    """Replace the authority's overrides (`{}` resets to the defaults) and queue the move of
+    every open deadline the change affects (applied at once for an authority with at most
+    `recompute_at_once_up_to` open plans). Sending the overrides in force changes nothing."""
     _require_visible(principal, local_authority)
     # Row lock on PostgreSQL: concurrent changes of one authority's policy queue.
     row = session.get(PolicyOverride, local_authority, with_for_update=True)
@@ -147,12 +162,15 @@ def replace_overrides(
     except StatutoryMilestone as exc:
         raise InvalidRequest(str(exc)) from exc
     if overrides == before.overrides:
-        return PolicyChange(before, 0, 0)
+        return PolicyChange(before, 0, 0, None)
     row = _store(session, row, local_authority, overrides, principal.token_name, now)
     changed = diff(before.policy.as_dict(), after_policy.as_dict())
-    plans, moved = _recompute(session, local_authority, now) if changed else (0, 0)
-    if changed:
-        announce_policy_change(session, local_authority, sorted(changed), moved, now)
+    request, plans = (
+        _queue_recompute(session, local_authority, after_policy, now, recompute_at_once_up_to)
+        if changed
+        else (None, 0)
+    )
+    moved = request.deadlines_moved if request else 0
     record_change(
         session,
         principal=principal,
@@ -168,4 +186,4 @@ def replace_overrides(
             "deadlines_moved": moved,
         },
     )
-    return PolicyChange(_effective(local_authority, row), plans, moved)
+    return PolicyChange(_effective(local_authority, row, request), plans, moved, request)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response
 
 from review_service.clock import london_today
+from review_service.date_limits import CalendarDate
 from review_service.dependencies import NowDep, ReadPrincipal, SessionDep
 from review_service.domain.plan_types import PlanType
 from review_service.limits import LocalAuthorityCode, PersonId
@@ -58,8 +58,12 @@ def timeliness(
     session: SessionDep,
     principal: ReadPrincipal,
     now: NowDep,
-    first: Annotated[date, Query(alias="from", description="First statutory due date counted.")],
-    last: Annotated[date, Query(alias="to", description="Last statutory due date counted.")],
+    first: Annotated[
+        CalendarDate, Query(alias="from", description="First statutory due date counted.")
+    ],
+    last: Annotated[
+        CalendarDate, Query(alias="to", description="Last statutory due date counted.")
+    ],
     local_authority: Annotated[LocalAuthorityCode | None, Query()] = None,
     plan_type: Annotated[PlanType | None, Query()] = None,
     chair_id: Annotated[PersonId | None, Query()] = None,

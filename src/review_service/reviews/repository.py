@@ -15,6 +15,7 @@ from review_service.deadlines.registry import REGISTRY
 from review_service.domain.deadlines import DeadlineKind
 from review_service.domain.reviews import ReviewStatus
 from review_service.models import Milestone, Plan, Review
+from review_service.plans.locking import lock_plan_then
 from review_service.problems import NotFound
 
 
@@ -29,6 +30,19 @@ def visible_review(
     if review is None or not principal.can_see(review.local_authority):
         raise NotFound(f"no review {review_id}")
     return review
+
+
+def lock_plan_then_review(
+    session: Session, principal: Principal, review_id: uuid.UUID
+) -> tuple[Review, Plan]:
+    """The review and its plan, both row-locked on PostgreSQL, the plan first.
+
+    Every change that touches a plan and its reviews locks in this order (plan, then its
+    reviews, as ending a plan does), so that two such changes queue instead of deadlocking.
+    The review is read again once the plan is locked: another request may have changed it
+    while this one waited."""
+    review = visible_review(session, principal, review_id)
+    return lock_plan_then(session, Review, review_id, review.plan_id)
 
 
 def plan_of(session: Session, review: Review) -> Plan:

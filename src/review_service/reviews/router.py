@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response
 from sqlalchemy.orm import Session
 
 from review_service.clock import london_today
+from review_service.date_limits import CalendarDate
 from review_service.dependencies import (
     IfMatchHeader,
     NowDep,
@@ -25,7 +26,7 @@ from review_service.models import Review
 from review_service.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from review_service.problems import problem_responses
 from review_service.response_headers import with_etag
-from review_service.reviews import completion, repository, service
+from review_service.reviews import completion, service
 from review_service.reviews.dashboard import render_review_list
 from review_service.reviews.schemas import (
     AdjournRequest,
@@ -41,16 +42,10 @@ from review_service.reviews.schemas import (
     ReviewOut,
     ScheduleRequest,
 )
-from review_service.reviews.views import milestone_out, review_out
+from review_service.reviews.views import milestone_out, reviews_out
 
 router = APIRouter(prefix="/v1/reviews", tags=["reviews"])
 _CHANGE_ERRORS = problem_responses(401, 403, 404, 409, 412, 422)
-
-
-def reviews_out(session: Session, reviews: list[Review], today: date) -> list[ReviewOut]:
-    """API views of reviews, their milestones read in one query."""
-    milestones = repository.milestones_of_reviews(session, [r.id for r in reviews])
-    return [review_out(r, milestones.get(r.id, []), today) for r in reviews]
 
 
 def _one(session: Session, review: Review, today: date, response: Response) -> ReviewOut:
@@ -64,8 +59,8 @@ def list_reviews(
     principal: ReadPrincipal,
     now: NowDep,
     status: Annotated[list[ReviewStatus] | None, Query(max_length=5)] = None,
-    due_before: date | None = None,
-    due_after: date | None = None,
+    due_before: CalendarDate | None = None,
+    due_after: CalendarDate | None = None,
     chair_id: Annotated[PersonId | None, Query()] = None,
     plan_type: PlanType | None = None,
     late: bool | None = None,

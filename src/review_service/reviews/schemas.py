@@ -6,8 +6,9 @@ import datetime as dt
 import uuid
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from review_service.date_limits import CalendarDate, CalendarDateTime
 from review_service.domain.child_protection import ProtectionReviewOutcome
 from review_service.domain.child_wishes import WayToTakePart
 from review_service.domain.considered_plans import KeyPlan
@@ -144,7 +145,7 @@ class ScheduleRequest(BaseModel):
         },
     )
 
-    scheduled_for: AwareDatetime = Field(description="When the review meets, with an offset.")
+    scheduled_for: CalendarDateTime = Field(description="When the review meets, with an offset.")
     venue: Venue | None = Field(default=None, description="Where it meets.")
     exceptional_circumstances: Reason | None = Field(
         default=None, description="Required to schedule after `due_by` (RULES.md §3)."
@@ -164,7 +165,7 @@ class BringForwardRequest(BaseModel):
         },
     )
 
-    due_by: dt.date = Field(description="The earlier date the review must be held by.")
+    due_by: CalendarDate = Field(description="The earlier date the review must be held by.")
     reason: Reason = Field(description="Why the review is brought forward.")
 
 
@@ -181,7 +182,7 @@ class AdjournRequest(BaseModel):
     )
 
     reason: Reason = Field(description="Why, in the practitioner's words.")
-    reconvene_on: dt.date = Field(
+    reconvene_on: CalendarDate = Field(
         description="The date an adjourned review reconvenes on, or null."
     )
 
@@ -202,7 +203,7 @@ class CompleteRequest(BaseModel):
         },
     )
 
-    held_on: dt.date = Field(description="The date the review was held; not in the future.")
+    held_on: CalendarDate = Field(description="The date the review was held; not in the future.")
     participation_code: ParticipationCode | None = Field(
         default=None,
         description="SSDA903 code; required for looked_after and short_breaks unless the "
@@ -265,6 +266,6 @@ class MilestoneUpdate(BaseModel):
     )
 
     status: MilestoneStatus = Field(description="`overdue` is derived and cannot be set.")
-    completed_on: dt.date | None = Field(
+    completed_on: CalendarDate | None = Field(
         default=None, description="When it was done; only with status `done`."
     )

@@ -59,10 +59,9 @@ def load_for_change(
     if_match: str | None,
     now: datetime,
 ) -> LoadedReview:
-    # Row lock on PostgreSQL: concurrent changes to one review queue rather than interleave.
-    review = repository.visible_review(session, principal, review_id, for_update=True)
+    # Row locks on PostgreSQL, plan before review: concurrent changes queue, never deadlock.
+    review, plan = repository.lock_plan_then_review(session, principal, review_id)
     check_if_match(if_match, review.version)
-    plan = repository.plan_of(session, review)
     return LoadedReview(
         review, plan, deadline_context(session, plan.local_authority, london_today(now))
     )

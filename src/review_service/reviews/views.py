@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy.orm import Session
+
 from review_service.domain.child_protection import ProtectionReviewOutcome
 from review_service.domain.considered_plans import KeyPlan
 from review_service.domain.deadlines import DeadlineKind, displayed_milestone_status, is_overdue
@@ -11,6 +13,7 @@ from review_service.domain.milestones import MilestoneKind
 from review_service.domain.plan_types import PlanType
 from review_service.domain.reviews import ParticipationCode, ReviewStatus
 from review_service.models import Milestone, Review
+from review_service.reviews import repository
 from review_service.reviews.schemas import ChildWishes, MilestoneOut, ReviewOut
 
 
@@ -63,3 +66,9 @@ def review_out(review: Review, milestones: list[Milestone], today: date) -> Revi
         created_at=review.created_at,
         updated_at=review.updated_at,
     )
+
+
+def reviews_out(session: Session, reviews: list[Review], today: date) -> list[ReviewOut]:
+    """API views of reviews, their milestones read in one query."""
+    milestones = repository.milestones_of_reviews(session, [r.id for r in reviews])
+    return [review_out(r, milestones.get(r.id, []), today) for r in reviews]

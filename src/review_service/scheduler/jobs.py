@@ -3,34 +3,26 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from review_service.clock import Clock, london_today
+from review_service.clock import Clock
 from review_service.deadlines.registry import REGISTRY
 from review_service.deadlines.unit_of_work import unit_of_work
 from review_service.domain.deadlines import DeadlineKind
-from review_service.domain.events import EventType
-from review_service.domain.plan_types import PlanStatus
-from review_service.domain.regions import Region
+from review_service.events.raised import raise_decisions_not_implemented
 from review_service.models import (
-    Action,
     CalendarRecompute,
-    Child,
     Delivery,
     DeliveryAttempt,
-    Event,
-    Plan,
     Timer,
 )
-from review_service.policies.lookup import policy_for
-from review_service.reviews.deadlines import recompute_plans
+from review_service.scheduler import recompute
 from review_service.webhooks.outbox import SubscriberCache, publish
 
 logger = logging.getLogger(__name__)
-SYSTEM_SOURCE = "review-service"
 _ACTION_OVERDUE = f"{DeadlineKind.ACTION.value}.overdue"
 
 
@@ -67,109 +59,40 @@ def fire_due_timers(sessions: sessionmaker[Session], clock: Clock, *, batch: int
             return fired
 
 
-def raise_decisions_not_implemented(session: Session, timer: Timer, now: datetime) -> None:
-    """RULES.md §4, §7: an action not done by its due date raises decisions_not_implemented,
-    through the same effect logic as an event posted by a feed."""
-    from review_service.events.effects import apply_event
-
-    action = session.get(Action, timer.subject_id)
-    if action is None:
-        return
-    plan = session.get(Plan, action.plan_id)
-    assert plan is not None
-    child = session.get(Child, plan.child_id)
-    assert child is not None
-    event_id = f"action-overdue:{action.id}"
-    exists = session.scalar(
-        select(Event.id).where(
-            Event.local_authority == child.local_authority,
-            Event.source == SYSTEM_SOURCE,
-            Event.event_id == event_id,
-        )
-    )
-    if exists is not None:
-        return
-    event = Event(
-        local_authority=child.local_authority,
-        child_id=child.id,
-        source=SYSTEM_SOURCE,
-        event_id=event_id,
-        type=EventType.DECISIONS_NOT_IMPLEMENTED.value,
-        occurred_at=now,
-        effective_date=None,
-        summary=f"action {action.id} not done by {action.due_by.isoformat()}",
-        received_at=now,
-        received_by=SYSTEM_SOURCE,
-        request_hash="",
-    )
-    session.add(event)
-    session.flush()
-    today = london_today(now)
-    apply_event(
-        session,
-        child=child,
-        event_id=event.id,
-        event_type=EventType.DECISIONS_NOT_IMPLEMENTED,
-        happened_on=today,
-        effective_date=None,
-        now=now,
-        received_on=today,
-    )
-
-
 def recompute_after_calendar_change(
-    sessions: sessionmaker[Session], clock: Clock, *, chunk: int = 500
+    sessions: sessionmaker[Session], clock: Clock, *, chunk: int = recompute.CHUNK
 ) -> int:
-    """Recompute every open deadline of the regions whose calendar changed, then announce
-    `calendar.changed` with how many moved. Returns the number of requests completed."""
+    """Apply every queued recompute (a calendar change: every open deadline of its region; a
+    policy change: its authority's), oldest first, `chunk` plans per unit of work; a calendar
+    change then announces `calendar.changed` with how many moved. Returns how many requests
+    it completed."""
     done = 0
     while True:
         with sessions() as session, session.begin():
-            request = session.scalar(
-                select(CalendarRecompute)
+            request_id = session.scalar(
+                select(CalendarRecompute.id)
                 .where(CalendarRecompute.completed_at.is_(None))
                 .order_by(CalendarRecompute.requested_at)
                 .limit(1)
             )
-            if request is None:
-                return done
-            request_id, region = request.id, Region(request.region)
+        if request_id is None:
+            return done
         moved = 0
         after = None
         while True:
             with unit_of_work(sessions, clock) as unit:
-                session = unit.session
-                query = select(Plan).where(Plan.status == PlanStatus.OPEN).order_by(Plan.id)
-                if after is not None:
-                    query = query.where(Plan.id > after)
-                plans = list(session.scalars(query.limit(chunk)))
-                regions: dict[str, Region] = {}
-                for plan in plans:
-                    if plan.local_authority not in regions:
-                        regions[plan.local_authority] = policy_for(
-                            session, plan.local_authority
-                        ).region
-                moved += recompute_plans(
-                    session,
-                    [plan for plan in plans if regions[plan.local_authority] == region],
-                    unit.now,
-                )
-            if len(plans) < chunk:
+                request = unit.session.get(CalendarRecompute, request_id)
+                assert request is not None
+                step = recompute.apply_step(unit.session, request, unit.now, after=after,
+                                            chunk=chunk)  # fmt: skip
+            moved += step.moved
+            if step.last_plan_id is None:
                 break
-            after = plans[-1].id
+            after = step.last_plan_id
         with sessions() as session, session.begin():
             request = session.get(CalendarRecompute, request_id)
             assert request is not None
-            now = clock.now()
-            request.completed_at, request.deadlines_moved = now, moved
-            publish(
-                session,
-                "calendar.changed",
-                {"region": region.value, "reason": request.reason, "deadlines_moved": moved},
-                None,
-                now,
-            )
-        logger.info("calendar change in %s moved %d deadlines", region.value, moved)
+            recompute.complete(session, request, moved, clock.now())
         done += 1
 
 

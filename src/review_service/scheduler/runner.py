@@ -24,6 +24,7 @@ from review_service.scheduler.jobs import (
 from review_service.scheduler.leadership import Leadership
 from review_service.settings import Settings
 from review_service.webhooks.delivery import deliver_due
+from review_service.webhooks.transport import destination_policy
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +89,7 @@ class SchedulerRunner:
                 batch=self._settings.delivery_batch,
                 concurrency=self._settings.delivery_concurrency,
                 schedule=self._settings.retry_schedule,
+                destinations=destination_policy(self._settings),
             )
             sent += count
             if count == 0:
@@ -112,5 +114,7 @@ class SchedulerRunner:
         """Stop the jobs, waiting for a running one to finish, and give up leadership."""
         if self._scheduler.running:
             self._scheduler.shutdown(wait=True)
+        if self.leadership.leads:
+            self.leadership.resign(self._sessions)
         self.leadership.release()
         logger.info("scheduler stopped")

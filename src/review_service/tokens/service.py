@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from review_service.auth import Principal, Scope, generate_token, hash_token
+from review_service.domain.authorities import canonical_authority_code
 from review_service.models import ApiToken
 from review_service.problems import Conflict, NotFound, Unauthenticated
 
@@ -28,8 +29,13 @@ def create_token(
     scopes: frozenset[Scope],
     local_authority: str | None,
     now: datetime,
+    expires_at: datetime | None = None,
 ) -> CreatedToken:
-    """Create a token; its name must be unused."""
+    """Create a token; its name must be unused. The authority code is stored in its
+    canonical form (ValueError if it is not a code); the token is refused from `expires_at`
+    on, when given."""
+    if local_authority is not None:
+        local_authority = canonical_authority_code(local_authority)
     if session.scalar(select(ApiToken.id).where(ApiToken.name == name)) is not None:
         raise Conflict(f"a token named {name!r} already exists")
     secret = generate_token()
@@ -39,6 +45,7 @@ def create_token(
         scopes=",".join(sorted(scope.value for scope in scopes)),
         local_authority=local_authority,
         created_at=now,
+        expires_at=expires_at,
     )
     session.add(record)
     session.flush()
@@ -60,9 +67,14 @@ def revoke_token(session: Session, *, name: str, now: datetime) -> ApiToken:
     return record
 
 
-def authenticate(session: Session, secret: str | None) -> Principal:
-    """The principal behind a bearer token; Unauthenticated for a missing, unknown or
-    revoked one."""
+def is_expired(record: ApiToken, now: datetime) -> bool:
+    """True from the token's expiry instant on."""
+    return record.expires_at is not None and now >= record.expires_at
+
+
+def authenticate(session: Session, secret: str | None, now: datetime) -> Principal:
+    """The principal behind a bearer token; Unauthenticated for a missing, unknown, revoked
+    or expired one."""
     challenge = {"WWW-Authenticate": 'Bearer realm="review-service"'}
     if not secret:
         raise Unauthenticated(
@@ -71,6 +83,8 @@ def authenticate(session: Session, secret: str | None) -> Principal:
     record = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
     if record is None or record.revoked_at is not None:
         raise Unauthenticated("the bearer token is unknown or revoked", headers=challenge)
+    if is_expired(record, now):
+        raise Unauthenticated("the bearer token has expired", headers=challenge)
     return Principal(
         token_name=record.name,
         scopes=frozenset(Scope(name) for name in record.scopes.split(",")),

@@ -15,22 +15,33 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.utils import parsedate_to_datetime
 
 import httpx
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from review_service.clock import Clock
-from review_service.domain.retries import DEFAULT_RETRY_SCHEDULE, Outcome, after_attempt
+from review_service.domain.destinations import DestinationPolicy
+from review_service.domain.retries import (
+    DEFAULT_RETRY_SCHEDULE,
+    Outcome,
+    after_attempt,
+    retry_after_wait,
+)
 from review_service.models import Delivery, DeliveryAttempt, OutboxMessage, WebhookSubscription
 from review_service.observability.metrics import DELIVERY_OUTCOMES
 from review_service.webhooks.outbox import publish
 from review_service.webhooks.signing import webhook_headers
+from review_service.webhooks.transport import RefusedDestination, attempt_deadline, delivery_client
 
 logger = logging.getLogger("review_service.webhooks")
 LEASE = timedelta(seconds=60)
-ATTEMPT_TIMEOUT = 15.0
+ATTEMPT_TIMEOUT = 15.0  # seconds, for the whole attempt: connect, send, answer
+MAX_ANSWER_BYTES = 64 * 1024  # of a receiver's answer body; the rest is never read
+REFUSED_DESTINATION = "refused destination"
+# Loopback and private receivers are allowed unless a deployment's settings say otherwise
+# (runner.py passes the settings' policy).
+DEFAULT_DESTINATIONS = DestinationPolicy(allow_loopback=True, allow_private=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,31 +113,35 @@ def claim(session: Session, now: datetime, limit: int) -> list[Job]:
     return jobs
 
 
-def _retry_after(value: str | None, now: datetime) -> timedelta | None:
-    if not value:
-        return None
-    try:
-        return timedelta(seconds=max(0, int(value)))
-    except ValueError:
-        try:
-            return max(timedelta(0), parsedate_to_datetime(value) - now)
-        except (TypeError, ValueError):
-            return None
-
-
 def send(client: httpx.Client, job: Job, now: datetime) -> Result:
-    """One signed POST; never raises."""
+    """One signed POST; never raises, whatever the receiver answers or does.
+
+    The attempt ends by its deadline (ATTEMPT_TIMEOUT in all, however slowly the receiver
+    trickles), reads at most MAX_ANSWER_BYTES of the answer, and records what went wrong in
+    words of its own: never a socket's error text, which would make the delivery log a port
+    scanner's oracle."""
     started = time.perf_counter()
+    status: int | None = None
+    retry_after: timedelta | None = None
+    error: str | None = None
+    error_type: str | None = None  # for the operator's log only
     try:
-        response = client.post(
-            job.url,
-            content=job.body.encode(),
-            headers=webhook_headers(job.secrets, job.webhook_id, now, job.body),
-        )
-        status, error = response.status_code, None
-        retry_after = _retry_after(response.headers.get("retry-after"), now)
-    except httpx.HTTPError as exc:
-        status, error, retry_after = None, f"{type(exc).__name__}: {exc}"[:500], None
+        with (
+            attempt_deadline(ATTEMPT_TIMEOUT),
+            client.stream(
+                "POST",
+                job.url,
+                content=job.body.encode(),
+                headers=webhook_headers(job.secrets, job.webhook_id, now, job.body),
+            ) as response,
+        ):
+            status = response.status_code
+            retry_after = retry_after_wait(response.headers.get("retry-after"), now)
+            _read_some(response)
+    except Exception as exc:  # the receiver's doing, or ours: either way one attempt's
+        error, error_type = _attempt_error(exc), type(exc).__name__
+    if status is not None:
+        error = None  # the answer's status decides; an unread or slow body does not matter
     latency = int((time.perf_counter() - started) * 1000)
     # Structured log per attempt: ids and outcome only, never a child's details.
     logger.info(
@@ -140,10 +155,37 @@ def send(client: httpx.Client, job: Job, now: datetime) -> Result:
                 "status_code": status,
                 "latency_ms": latency,
                 "error": error,
+                "error_type": error_type,
             }
         )
     )
     return Result(job, status, latency, error, retry_after)
+
+
+def _read_some(response: httpx.Response) -> None:
+    """Read a small answer whole, so its connection can be kept alive; leave a large one
+    unread (closing it closes the connection)."""
+    read = 0
+    try:
+        for chunk in response.iter_raw():
+            read += len(chunk)
+            if read > MAX_ANSWER_BYTES:
+                return
+    except Exception:  # the status has arrived; the body is the receiver's business
+        return
+
+
+def _attempt_error(exc: Exception) -> str:
+    """What the delivery log says about an attempt that got no answer."""
+    if isinstance(exc, RefusedDestination):
+        return REFUSED_DESTINATION
+    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
+        return "ConnectError: connection failed"
+    if isinstance(exc, httpx.TimeoutException):
+        return "Timeout: no answer within the attempt's time limit"
+    if isinstance(exc, httpx.ProtocolError | httpx.DecodingError):
+        return "ProtocolError: the answer was not valid HTTP"
+    return "Error: the attempt failed"
 
 
 def record(
@@ -231,19 +273,22 @@ def deliver_due(
     batch: int = 200,
     concurrency: int = 16,
     schedule: tuple[int, ...] = DEFAULT_RETRY_SCHEDULE,
+    destinations: DestinationPolicy = DEFAULT_DESTINATIONS,
     client: httpx.Client | None = None,
 ) -> int:
-    """Claim, send and record one batch of due deliveries; returns how many were attempted."""
+    """Claim, send and record one batch of due deliveries; returns how many were attempted.
+
+    Each delivery's attempt and record stand alone: whatever one receiver does, and
+    whatever goes wrong recording one outcome, the others in the batch are recorded."""
     now = clock.now()
     with sessions() as session, session.begin():
         jobs = claim(session, now, batch)
     if not jobs:
         return 0
     owned = client is None
-    # Keep-alive pool at least as wide as the concurrency: past httpx's default of 20, a known
-    # httpcore race (encode/httpcore#1110) can fail an attempt the receiver already got.
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    sender = client or httpx.Client(timeout=ATTEMPT_TIMEOUT, follow_redirects=False, limits=limits)
+    sender = client or delivery_client(
+        destinations, concurrency=concurrency, timeout=ATTEMPT_TIMEOUT
+    )
     # Every attempt must end before the lease lapses, or another worker may claim and send
     # the same message meanwhile (a slow batch: 200 jobs, 16 at a time, 15 s each, outlasts
     # the 60 s lease). Jobs the batch reaches too late are left to the next claim.
@@ -251,7 +296,12 @@ def deliver_due(
 
     def attempt(job: Job) -> Result | None:
         at = clock.now()
-        return send(sender, job, at) if at <= last_start else None
+        if at > last_start:
+            return None
+        try:
+            return send(sender, job, at)
+        except Exception:  # send() never raises; should it, the job is still recorded
+            return Result(job, None, 0, "Error: the attempt failed", None)
 
     try:
         with ThreadPoolExecutor(max_workers=min(concurrency, len(jobs))) as pool:
@@ -259,7 +309,40 @@ def deliver_due(
     finally:
         if owned:
             sender.close()
+    _record_all(sessions, results, clock, schedule)
+    return len(results)
+
+
+def _record_all(
+    sessions: sessionmaker[Session],
+    results: list[Result],
+    clock: Clock,
+    schedule: tuple[int, ...],
+) -> None:
+    """Record a batch's outcomes in one transaction; should that fail, record each in a
+    savepoint of its own, so one delivery's trouble costs no other its record (and the
+    common case pays for no savepoints)."""
+    try:
+        with sessions() as session, session.begin():
+            for result in results:
+                record(session, result, clock.now(), schedule)
+        return
+    except Exception as exc:  # rolled back whole: record one by one below
+        failure = {"msg": "webhook batch recorded one by one", "error_type": type(exc).__name__}
+        logger.warning(json.dumps(failure))
     with sessions() as session, session.begin():
         for result in results:
-            record(session, result, clock.now(), schedule)
-    return len(results)
+            try:
+                with session.begin_nested():
+                    record(session, result, clock.now(), schedule)
+            except Exception as exc:
+                # Its lease lapses and it is sent again; the rest of the batch is kept.
+                logger.error(
+                    json.dumps(
+                        {
+                            "msg": "webhook attempt not recorded",
+                            "delivery_id": str(result.job.delivery_id),
+                            "error_type": type(exc).__name__,
+                        }
+                    )
+                )

@@ -209,7 +209,7 @@ class PolicyChangedData(_Data):
     """An authority's policy changed and its open deadlines were recomputed."""
 
     local_authority: str = Field(description="Code of the local authority.")
-    changed: list[str] = Field(description="The names of the policy values that changed.")
+    reason: str = Field(description="What changed: the authority's policy.")
     deadlines_moved: int = Field(ge=0, description="How many open deadlines moved.")
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 
 from review_service import idempotency
-from review_service.auth import Principal, Scope
-from review_service.dependencies import NowDep, SessionDep, require
+from review_service.dependencies import NowDep, SessionDep, WebhooksPrincipal
+from review_service.domain.destinations import DestinationPolicy
 from review_service.idempotency import IdempotencyKeyHeader, request_fingerprint
-from review_service.models import Delivery, DeliveryAttempt, OutboxMessage, WebhookSubscription
+from review_service.models import Delivery, DeliveryAttempt, WebhookSubscription
 from review_service.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from review_service.problems import problem_responses
 from review_service.response_headers import created
@@ -26,10 +26,17 @@ from review_service.webhooks.schemas import (
     SubscriptionUpdate,
     SubscriptionWithSecret,
 )
+from review_service.webhooks.transport import destination_policy
 
 router = APIRouter(prefix="/v1/webhook-subscriptions", tags=["webhooks"])
-WebhooksPrincipal = Annotated[Principal, Depends(require(Scope.WEBHOOKS))]
 _ERRORS = problem_responses(401, 403, 404, 422)
+
+
+def _destinations(request: Request) -> DestinationPolicy:
+    return destination_policy(request.app.state.settings)
+
+
+DestinationsDep = Annotated[DestinationPolicy, Depends(_destinations)]
 
 
 def subscription_out(subscription: WebhookSubscription) -> SubscriptionOut:
@@ -89,6 +96,7 @@ def create(
     principal: WebhooksPrincipal,
     now: NowDep,
     body: SubscriptionCreate,
+    destinations: DestinationsDep,
     response: Response,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> SubscriptionWithSecret:
@@ -101,7 +109,7 @@ def create(
         request_fingerprint("POST", "/v1/webhook-subscriptions", body),
         now,
     )
-    out = _with_secret(service.create_subscription(session, principal, body, now))
+    out = _with_secret(service.create_subscription(session, principal, body, now, destinations))
     response.headers["Location"] = f"/v1/webhook-subscriptions/{out.id}"
     claim.remember(status.HTTP_201_CREATED, out)
     return out
@@ -130,10 +138,11 @@ def update(
     now: NowDep,
     subscription_id: uuid.UUID,
     body: SubscriptionUpdate,
+    destinations: DestinationsDep,
 ) -> SubscriptionOut:
     """Change the URL, event types or description, or set `status` to disable / enable."""
     return subscription_out(
-        service.update_subscription(session, principal, subscription_id, body, now)
+        service.update_subscription(session, principal, subscription_id, body, now, destinations)
     )
 
 
@@ -198,6 +207,7 @@ def retry(
     delivery_id: uuid.UUID,
 ) -> DeliveryOut:
     """Send a delivery again now, with the same `webhook-id`."""
-    delivery = service.retry_delivery(session, principal, subscription_id, delivery_id, now)
-    message = session.get(OutboxMessage, delivery.message_id)
-    return delivery_out(delivery, message.event_type if message else "", [])
+    delivery, event_type = service.retry_delivery(
+        session, principal, subscription_id, delivery_id, now
+    )
+    return delivery_out(delivery, event_type, [])

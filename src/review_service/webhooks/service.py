@@ -10,16 +10,18 @@ from sqlalchemy.orm import Session
 
 from review_service.audit.service import record_change
 from review_service.auth import Principal
+from review_service.domain.destinations import DestinationPolicy
 from review_service.models import Delivery, DeliveryAttempt, OutboxMessage, WebhookSubscription
 from review_service.pagination import (
     Page,
     decode_instant_id_cursor,
     encode_cursor,
 )
-from review_service.problems import Conflict, NotFound
+from review_service.problems import Conflict, InvalidRequest, NotFound
 from review_service.webhooks.outbox import publish
 from review_service.webhooks.schemas import SubscriptionCreate, SubscriptionUpdate
 from review_service.webhooks.signing import new_secret
+from review_service.webhooks.urls import url_problem
 
 ROTATION_OVERLAP = timedelta(hours=24)
 
@@ -57,10 +59,23 @@ def _audit(
     )
 
 
+def _check_destination(url: str, destinations: DestinationPolicy) -> None:
+    # The schema refused what every deployment refuses; this adds the deployment's own
+    # choices (loopback, private). Connect time checks again, with the name resolved.
+    problem = url_problem(url, destinations)
+    if problem:
+        raise InvalidRequest(f"url: {problem}")
+
+
 def create_subscription(
-    session: Session, principal: Principal, body: SubscriptionCreate, now: datetime
+    session: Session,
+    principal: Principal,
+    body: SubscriptionCreate,
+    now: datetime,
+    destinations: DestinationPolicy,
 ) -> WebhookSubscription:
     """A new subscription, scoped to the token's authority, with a fresh secret."""
+    _check_destination(body.url, destinations)
     subscription = WebhookSubscription(
         url=body.url,
         event_types=sorted(set(body.event_types)),
@@ -99,9 +114,12 @@ def update_subscription(
     subscription_id: uuid.UUID,
     body: SubscriptionUpdate,
     now: datetime,
+    destinations: DestinationPolicy,
 ) -> WebhookSubscription:
     """Change the URL, event types, description, or enable/disable."""
     subscription = visible_subscription(session, principal, subscription_id)
+    if body.url is not None:
+        _check_destination(body.url, destinations)
     changes: dict[str, object] = {}
     if body.url is not None and body.url != subscription.url:
         changes["url"] = (subscription.url, body.url)
@@ -232,8 +250,9 @@ def retry_delivery(
     subscription_id: uuid.UUID,
     delivery_id: uuid.UUID,
     now: datetime,
-) -> Delivery:
-    """Send a delivery again now (same `webhook-id`), whatever its state."""
+) -> tuple[Delivery, str]:
+    """Send a delivery again now (same `webhook-id`), whatever its state: the delivery and
+    its message's event type."""
     subscription = visible_subscription(session, principal, subscription_id)
     delivery = session.get(Delivery, delivery_id)
     if delivery is None or delivery.subscription_id != subscription.id:
@@ -242,4 +261,5 @@ def retry_delivery(
         raise Conflict("the subscription is disabled; enable it first")
     delivery.status, delivery.next_attempt_at, delivery.leased_until = "pending", now, None
     session.flush()
-    return delivery
+    message = session.get(OutboxMessage, delivery.message_id)
+    return delivery, message.event_type if message else ""

@@ -1,7 +1,10 @@
 """Which receiver URLs a subscription may name.
 
-Record systems sit on internal networks, so loopback and private addresses are accepted;
-link-local and cloud metadata addresses are refused (they reach the host's own credentials).
+This refuses what is plainly wrong when a subscription is made or changed: a bad scheme,
+credentials, a metadata host name, and an address literal (in any numeric spelling a
+resolver accepts) that the destination policy refuses (domain/destinations.py). Names are
+not resolved here: the real guard checks the address actually connected to, at connect
+time, on every attempt (webhooks/transport.py).
 """
 
 from __future__ import annotations
@@ -9,18 +12,21 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import urlsplit
 
+from review_service.domain.destinations import (
+    ALWAYS_REFUSED_ONLY,
+    DestinationPolicy,
+    IPAddress,
+    numeric_ipv4,
+    refusal,
+)
+
 _METADATA_HOSTS = frozenset(
     {"metadata.google.internal", "metadata", "instance-data", "metadata.azure.internal"}
 )
-_LINK_LOCAL = (ipaddress.ip_network("169.254.0.0/16"), ipaddress.ip_network("fe80::/10"))
-_METADATA_ADDRESSES = (
-    ipaddress.ip_address("fd00:ec2::254"),
-    ipaddress.ip_address("100.100.100.200"),
-)
 
 
-def url_problem(url: str) -> str | None:
-    """Why `url` cannot receive webhooks, or None if it can."""
+def url_problem(url: str, policy: DestinationPolicy = ALWAYS_REFUSED_ONLY) -> str | None:
+    """Why `url` cannot receive webhooks under `policy`, or None if it can."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -36,14 +42,20 @@ def url_problem(url: str) -> str | None:
         return "the URL must not carry credentials"
     if host in _METADATA_HOSTS:
         return "cloud metadata addresses are refused"
+    if not policy.allow_loopback and (host == "localhost" or host.endswith(".localhost")):
+        return "loopback addresses are refused by this deployment"
     try:
-        address = ipaddress.ip_address(host)
+        address = _literal_address(host)
     except ValueError:
-        return None  # a name; it is not resolved here (no redirects are ever followed)
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    if any(address in network for network in _LINK_LOCAL) or address in _METADATA_ADDRESSES:
-        return "link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10) are refused"
-    if address.is_multicast or address.is_unspecified:
-        return "the URL's address cannot receive webhooks"
-    return None
+        return "the URL's host is neither a name nor a valid IP address"
+    if address is None:
+        return None  # a name: checked when it is connected to
+    reason = refusal(address, policy)
+    return f"the URL's address: {reason}" if reason else None
+
+
+def _literal_address(host: str) -> IPAddress | None:
+    """The address a host literal means, or None for a name."""
+    if ":" in host:  # urlsplit has taken the brackets off an IPv6 literal
+        return ipaddress.IPv6Address(host)
+    return numeric_ipv4(host)

@@ -14,7 +14,7 @@ from review_service.auth import Principal, Scope
 from review_service.clock import Clock
 from review_service.deadlines.unit_of_work import open_unit
 from review_service.problems import Forbidden
-from review_service.request_guard import edge_principal
+from review_service.request_guard import edge_now, edge_principal
 from review_service.tokens.service import authenticate
 
 
@@ -26,9 +26,9 @@ def _clock(request: Request) -> Clock:
 ClockDep = Annotated[Clock, Depends(_clock)]
 
 
-def _now(clock: ClockDep) -> datetime:
-    """The request's one reading of the clock."""
-    return clock.now()
+def _now(request: Request, clock: ClockDep) -> datetime:
+    """The request's one reading of the clock (the edge's, where it authenticated first)."""
+    return edge_now(request) or clock.now()
 
 
 NowDep = Annotated[datetime, Depends(_now)]

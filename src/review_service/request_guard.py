@@ -17,6 +17,7 @@ size (200 MB took it to 714 MB). This pure ASGI middleware, in front of the app:
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 import anyio.to_thread
@@ -26,13 +27,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from review_service.auth import Principal
-from review_service.clock import Clock
 from review_service.problems import PROBLEM_MEDIA_TYPE, ProblemError, problem_response
 from review_service.settings import Settings
 from review_service.tokens.service import authenticate
 
 _MAX_BODY_ATTRIBUTE = "_review_service_max_body_bytes"
 _PRINCIPAL = "edge_principal"
+_NOW = "edge_now"
 _AUTHENTICATED_PREFIX = "/v1/"
 
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
@@ -54,6 +55,12 @@ def edge_principal(request: Request) -> Principal | None:
     """The principal the edge already authenticated for this request, if it did."""
     principal = getattr(request.state, _PRINCIPAL, None)
     return principal if isinstance(principal, Principal) else None
+
+
+def edge_now(request: Request) -> datetime | None:
+    """The clock reading the edge authenticated with, if it did: the request's one reading."""
+    now = getattr(request.state, _NOW, None)
+    return now if isinstance(now, datetime) else None
 
 
 class ContentTooLarge(Exception):
@@ -117,12 +124,12 @@ def _query_parameter_count(query_string: bytes) -> int:
 
 
 def _authenticate(
-    factory: sessionmaker[Session], clock: Clock, authorization: str | None
+    factory: sessionmaker[Session], now: datetime, authorization: str | None
 ) -> Principal:
     scheme, credentials = get_authorization_scheme_param(authorization)
     with factory() as session:
         secret = credentials if scheme.lower() == "bearer" else None
-        return authenticate(session, secret, clock.now())
+        return authenticate(session, secret, now)
 
 
 class RequestGuard:
@@ -142,11 +149,13 @@ class RequestGuard:
             await refusal(scope, receive, send)
             return
         if _has_body(scope) and scope["path"].startswith(_AUTHENTICATED_PREFIX):
+            # Read once here and reused by the route (NowDep): one clock reading per request.
+            now = state.clock.now()
             try:
                 principal = await anyio.to_thread.run_sync(
                     _authenticate,
                     state.session_factory,
-                    state.clock,
+                    now,
                     _header(scope, b"authorization"),
                 )
             except ProblemError as exc:
@@ -157,7 +166,7 @@ class RequestGuard:
                 )  # fmt: skip
                 await response(scope, receive, send)
                 return
-            scope.setdefault("state", {})[_PRINCIPAL] = principal
+            scope.setdefault("state", {}).update({_PRINCIPAL: principal, _NOW: now})
         await self._call_with_limited_body(scope, receive, send, settings.max_body_bytes)
 
     @staticmethod

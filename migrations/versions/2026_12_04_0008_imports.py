@@ -21,9 +21,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("plans") as batch:
         batch.add_column(
-            sa.Column(
-                "history_complete", sa.Boolean(), nullable=False, server_default=sa.true()
-            )
+            sa.Column("history_complete", sa.Boolean(), nullable=False, server_default=sa.true())
         )
 
 

@@ -19,6 +19,7 @@ from review_service.board.router import router as board_router
 from review_service.board.sessions import new_secret
 from review_service.calendar.router import router as calendar_router
 from review_service.calendar_feeds.router import router as calendar_feeds_router
+from review_service.child_protection.router import router as child_protection_router
 from review_service.children.router import router as children_router
 from review_service.clock import Clock, SystemClock
 from review_service.considerations.router import router as considerations_router
@@ -31,6 +32,7 @@ from review_service.nul_characters import reject_nul_characters
 from review_service.observability.metrics import ServiceMetrics
 from review_service.observability.requests import RequestObservation
 from review_service.observability.router import router as metrics_router
+from review_service.plans.milestones_router import router as plan_milestones_router
 from review_service.plans.router import router as plans_router
 from review_service.policies.router import router as policies_router
 from review_service.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers
@@ -111,6 +113,8 @@ def create_app(
         calendar_router,
         children_router,
         plans_router,
+        plan_milestones_router,
+        child_protection_router,
         reviews_router,
         attendees_router,
         actions_router,

@@ -86,6 +86,13 @@ def test_every_message_sent_matches_its_documented_schema(
     _ok(client.post("/v1/calendar/non-working-days",
                     json={"date": "2026-04-15", "name": "A day of mourning"},
                     headers=admin_headers), 201)
+    # Issue 11: an enquiry's initial conference (due Mon 16 Mar: reminders, then overdue by
+    # June) and a policy change, announced when its recompute completes.
+    _ok(client.post("/v1/child-protection-enquiries", json={
+        "child_id": fresh["child_id"], "strategy_discussion_on": "2026-02-23"},
+        headers=admin_headers), 201)
+    _ok(client.put("/v1/policies/LA1", json={"core_group_interval_weeks": 5},
+                   headers=admin_headers))
     runner.run_once()
 
     clock.set(london_midnight("2026-03-05"))  # the action is overdue: a consideration opens

@@ -23,11 +23,14 @@ from review_service.domain.attendance import (
     AttendeeRole,
     ChildFacts,
     ListedAttendee,
+    Reply,
     attendance_day,
     attendance_findings,
     can_record_attendance,
 )
+from review_service.domain.child_wishes import wishes_findings
 from review_service.domain.findings import Finding
+from review_service.domain.milestones import MilestoneKind, MilestoneStatus
 from review_service.domain.plan_types import PlanType
 from review_service.domain.reviews import ReviewStatus
 from review_service.etags import check_if_match
@@ -208,7 +211,7 @@ def check_attendance(
     plan = repository.plan_of(session, review)
     child = session.get(Child, plan.child_id)
     assert child is not None
-    attendees = session.scalars(select(Attendee).where(Attendee.review_id == review.id))
+    attendees = list(session.scalars(select(Attendee).where(Attendee.review_id == review.id)))
     listed = [
         ListedAttendee(
             role=AttendeeRole(a.role),
@@ -226,4 +229,26 @@ def check_attendance(
         plan_type=PlanType(review.plan_type),
         parents_with_parental_responsibility=child.parents_with_parental_responsibility,
     )
-    return AttendanceReport(review, day, attendance_findings(facts, day, listed))
+    return AttendanceReport(
+        review,
+        day,
+        attendance_findings(facts, day, listed) + _wishes_findings(session, review, attendees),
+    )
+
+
+def _wishes_findings(session: Session, review: Review, attendees: list[Attendee]) -> list[Finding]:
+    """What follows from the child chairing their own review or not attending (RULES.md §5,
+    §6): the child declined, or was recorded as not attending."""
+    child_rows = [a for a in attendees if a.role == AttendeeRole.CHILD]
+    will_not_attend = any(a.reply == Reply.DECLINED or a.attended is False for a in child_rows)
+    milestones = repository.milestones_of_reviews(session, [review.id]).get(review.id, [])
+    met = any(
+        m.kind == MilestoneKind.CHAIR_MEETS_CHILD and m.status == MilestoneStatus.DONE
+        for m in milestones
+    )
+    wishes = review.child_wishes or {}
+    return wishes_findings(
+        chairs_own_review=wishes.get("chairs_own_review"),
+        child_will_not_attend=will_not_attend,
+        chair_met_child=met,
+    )

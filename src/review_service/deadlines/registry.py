@@ -21,7 +21,14 @@ from review_service.domain.deadlines import (
 )
 from review_service.domain.plan_types import PlanType
 from review_service.domain.reminders import Reminder
-from review_service.models import Action, Consideration, Meeting, Milestone, Review
+from review_service.models import (
+    Action,
+    ChildProtectionEnquiry,
+    Consideration,
+    Meeting,
+    Milestone,
+    Review,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +133,19 @@ def _meeting(row: Meeting, _facts: Facts) -> OpenDeadline | None:
     return OpenDeadline(DeadlineKind.MEETING, row.id, authority, row.due_by, owner, data)
 
 
+def _conference(row: ChildProtectionEnquiry, _facts: Facts) -> OpenDeadline | None:
+    lifecycle = LIFECYCLES[DeadlineKind.CONFERENCE]
+    if not lifecycle.is_open(row.status):
+        return None
+    data = {
+        "enquiry_id": str(row.id),
+        "strategy_discussion_on": row.strategy_discussion_on.isoformat(),
+        "chair_id": row.chair_id,
+    }
+    kind, owner = DeadlineKind.CONFERENCE, lifecycle.owner_role or ""
+    return OpenDeadline(kind, row.id, row.local_authority, row.due_by, owner, data)
+
+
 @dataclass(frozen=True, slots=True)
 class Registered:
     """One kind of deadline as stored: its model and lifecycle, and how to read a row."""
@@ -164,5 +184,8 @@ REGISTRY: dict[DeadlineKind, Registered] = {
         LIFECYCLES[DeadlineKind.CONSIDERATION], Consideration, _consideration
     ),
     DeadlineKind.MEETING: Registered(LIFECYCLES[DeadlineKind.MEETING], Meeting, _meeting),
+    DeadlineKind.CONFERENCE: Registered(
+        LIFECYCLES[DeadlineKind.CONFERENCE], ChildProtectionEnquiry, _conference
+    ),
 }
 KIND_OF_MODEL: dict[type[Any], DeadlineKind] = {r.model: k for k, r in REGISTRY.items()}

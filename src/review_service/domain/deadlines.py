@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from review_service.domain.child_protection import EnquiryStatus
 from review_service.domain.milestones import RULE_BY_KIND, Anchor, MilestoneKind, MilestoneStatus
 from review_service.domain.reviews import PENDING_STATUSES, ReviewStatus
 from review_service.domain.timeliness import is_past_due
@@ -26,6 +27,8 @@ class DeadlineKind(StrEnum):
     ACTION = "action"
     CONSIDERATION = "consideration"
     MEETING = "meeting"
+    # RULES.md §2: an enquiry's initial child protection conference.
+    CONFERENCE = "conference"
 
 
 class ActionStatus(StrEnum):
@@ -111,6 +114,9 @@ LIFECYCLES: dict[DeadlineKind, Lifecycle] = {
     ),
     DeadlineKind.MEETING: Lifecycle(
         DeadlineKind.MEETING, MeetingStatus, frozenset({MeetingStatus.DUE}), None
+    ),
+    DeadlineKind.CONFERENCE: Lifecycle(
+        DeadlineKind.CONFERENCE, EnquiryStatus, frozenset({EnquiryStatus.OPEN}), "chair"
     ),
 }
 

@@ -47,17 +47,6 @@ _BRINGS_FORWARD = frozenset(
 )
 # Care plans, homes and living arrangements belong to children in care and care leavers [001].
 _IN_CARE = frozenset({PlanType.LOOKED_AFTER, PlanType.SHORT_BREAKS, PlanType.PATHWAY})
-_IN_CARE_EVENTS = frozenset(
-    {
-        EventType.CARE_PLAN_CHANGE_PROPOSED,
-        EventType.PLACEMENT_CHANGE_PROPOSED,
-        EventType.PLACEMENT_ENDED_UNPLANNED,
-        EventType.PLACEMENT_CHANGE_UNPLANNED,
-        EventType.MISSING_FROM_HOME,
-        EventType.PERMANENCE_PANEL_DECISION,
-        EventType.FAMILY_CONTACT_CHANGE,
-    }
-)
 
 # RULES.md §2 and seed [001]: who is invited to a disruption meeting.
 DISRUPTION_MEETING_INVITEES = (
@@ -73,9 +62,11 @@ DISRUPTION_MEETING_INVITEES = (
 DISRUPTION_MEETING_CHAIR = "manager_not_involved_in_the_case"
 
 
-def affected_plan_types(event_type: EventType) -> frozenset[PlanType]:
-    """The plan types an event can affect; other plans of the child are left alone."""
-    return _IN_CARE if event_type in _IN_CARE_EVENTS else frozenset(PlanType)
+def affected_plan_types(event_type: EventType, policy: Policy) -> frozenset[PlanType]:
+    """RULES.md §4 "Which plans an event touches", as the authority's policy has it: the
+    placement and care-plan types touch the in-care plans, every other type every open
+    plan of the child (child protection, child in need and early help included)."""
+    return _IN_CARE if event_type.value in policy.in_care_event_types else frozenset(PlanType)
 
 
 class EffectKind(StrEnum):
@@ -84,6 +75,14 @@ class EffectKind(StrEnum):
     REVIEW_BROUGHT_FORWARD = "review_brought_forward"
     CONSIDERATION_OPENED = "consideration_opened"
     DISRUPTION_MEETING_CREATED = "disruption_meeting_created"
+    # A bring-forward to a date not earlier than the review's due date changes nothing.
+    REVIEW_UNCHANGED = "review_unchanged"
+
+
+def bring_forward_outcome(before: date, after: date) -> EffectKind:
+    """What a bring-forward did: moved the review earlier, or nothing (RULES.md §3: it never
+    moves `due_by` later)."""
+    return EffectKind.REVIEW_BROUGHT_FORWARD if after < before else EffectKind.REVIEW_UNCHANGED
 
 
 @dataclass(frozen=True, slots=True)

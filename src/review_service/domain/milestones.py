@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from review_service.domain.child_protection import first_core_group_due_by, next_core_group_due_by
 from review_service.domain.months import add_months
 from review_service.domain.plan_types import PlanType
 from review_service.domain.policy import Policy
@@ -34,6 +35,11 @@ class MilestoneKind(StrEnum):
     CARE_PLAN_UPDATED = "care_plan_updated"
     FULL_RECORD = "full_record"
     RECORD_DISTRIBUTED = "record_distributed"
+    FIRST_CORE_GROUP = "first_core_group"
+    CORE_GROUP = "core_group"
+    CHAIR_CONTACTS_SOCIAL_WORKER = "chair_contacts_social_worker"
+    LETTER_TO_CHILD = "letter_to_child"
+    CARER_LETTER = "carer_letter"
 
 
 class MilestoneStatus(StrEnum):
@@ -51,6 +57,10 @@ class Anchor(StrEnum):
     PLAN_START = "plan_start"
     BEFORE_REVIEW = "before_review"
     AFTER_HELD = "after_held"
+    # Plan-level, each opened when the one before is done (RULES.md §2 core groups).
+    AFTER_LAST_MET = "after_last_met"
+    # Plan-level, the n-th due n intervals after the plan's start (RULES.md §5 carer letter).
+    RECURRING = "recurring"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +87,8 @@ class MilestoneRule:
     plan_types: frozenset[PlanType]
     owner_role: str
     due: _Rule
+    # Statutory (or statutory guidance): an authority cannot turn it off (RULES.md §5).
+    statutory: bool = False
 
 
 def _wd_before(attribute: str) -> _Rule:
@@ -99,6 +111,7 @@ RULES: tuple[MilestoneRule, ...] = (
         _LAC,
         "review_unit",
         _wd_after("iro_appointed_working_days"),
+        statutory=True,
     ),
     MilestoneRule(
         MilestoneKind.MANAGEMENT_OVERSIGHT,
@@ -120,6 +133,7 @@ RULES: tuple[MilestoneRule, ...] = (
         _LAC_SB,
         "social_worker",
         _wd_before("social_worker_consults_iro_working_days_before"),
+        statutory=True,
     ),
     MilestoneRule(
         MilestoneKind.INVITATIONS,
@@ -191,8 +205,71 @@ RULES: tuple[MilestoneRule, ...] = (
         "review_unit",
         _wd_after("record_distributed_working_days"),
     ),
+    MilestoneRule(
+        MilestoneKind.FIRST_CORE_GROUP,
+        Anchor.PLAN_START,
+        frozenset({PlanType.CHILD_PROTECTION}),
+        "social_worker",
+        lambda day, cal, _pol: first_core_group_due_by(day, cal),
+        statutory=True,
+    ),
+    MilestoneRule(
+        MilestoneKind.CORE_GROUP,
+        Anchor.AFTER_LAST_MET,
+        frozenset({PlanType.CHILD_PROTECTION}),
+        "social_worker",
+        lambda day, _cal, pol: next_core_group_due_by(day, pol),
+        statutory=True,
+    ),
+    MilestoneRule(
+        MilestoneKind.CHAIR_CONTACTS_SOCIAL_WORKER,
+        Anchor.BEFORE_REVIEW,
+        _LAC,
+        "chair",
+        _days_before("chair_contacts_social_worker_days_before"),
+    ),
+    MilestoneRule(
+        MilestoneKind.LETTER_TO_CHILD,
+        Anchor.AFTER_HELD,
+        _LAC,
+        "chair",
+        _wd_after("letter_to_child_working_days"),
+    ),
+    MilestoneRule(
+        MilestoneKind.CARER_LETTER,
+        Anchor.RECURRING,
+        _LAC,
+        "carer",
+        lambda day, _cal, pol: add_months(day, pol.carer_letter_months),
+    ),
 )
 RULE_BY_KIND = {rule.kind: rule for rule in RULES}
+STATUTORY_KINDS = frozenset(rule.kind for rule in RULES if rule.statutory)
+
+
+class StatutoryMilestone(ValueError):
+    """A policy that would turn off a statutory milestone (RULES.md §5)."""
+
+
+def check_milestones_off(kinds: tuple[str, ...]) -> None:
+    """RULES.md §5: an authority may turn off local-practice milestones, never statutory
+    ones."""
+    statutory = sorted(kind for kind in kinds if kind in STATUTORY_KINDS)
+    if statutory:
+        raise StatutoryMilestone(
+            f"statutory milestones cannot be turned off: {', '.join(statutory)}"
+        )
+
+
+def is_on(kind: MilestoneKind, policy: Policy) -> bool:
+    """Whether the authority's policy keeps milestones of `kind` (RULES.md §5)."""
+    return kind.value not in policy.milestones_off
+
+
+def recurring_due(start: date, ordinal: int, policy: Policy) -> date:
+    """RULES.md §5 [003]: the `ordinal`-th (1, 2, ...) carer letter is due that many
+    intervals after the plan's start, counted from the start (no drift from late letters)."""
+    return add_months(start, policy.carer_letter_months * ordinal)
 
 
 def _milestones(
@@ -201,15 +278,51 @@ def _milestones(
     return [
         MilestoneDue(rule.kind, rule.due(day, calendar, policy), rule.owner_role)
         for rule in RULES
-        if rule.anchor is anchor and plan_type in rule.plan_types
+        if rule.anchor is anchor and plan_type in rule.plan_types and is_on(rule.kind, policy)
     ]
 
 
 def plan_milestones(
     plan_type: PlanType, start: date, calendar: WorkingDayCalendar, policy: Policy
 ) -> list[MilestoneDue]:
-    """Plan-level milestones: `iro_appointed` (looked after), `management_oversight` (CIN)."""
-    return _milestones(Anchor.PLAN_START, plan_type, start, calendar, policy)
+    """Plan-level milestones opened with the plan: `iro_appointed` and the first carer letter
+    (looked after), `management_oversight` (CIN)."""
+    opened = _milestones(Anchor.PLAN_START, plan_type, start, calendar, policy)
+    # The first core group follows a conference the service recorded (conference_milestones):
+    # a plan posted or imported mid-way may have met its core groups long ago.
+    opened = [due for due in opened if due.kind is not MilestoneKind.FIRST_CORE_GROUP]
+    return opened + _milestones(Anchor.RECURRING, plan_type, start, calendar, policy)
+
+
+def conference_milestones(
+    conference_on: date, calendar: WorkingDayCalendar, policy: Policy
+) -> list[MilestoneDue]:
+    """RULES.md §2: a conference that opens a plan opens its `first_core_group` milestone."""
+    rule = RULE_BY_KIND[MilestoneKind.FIRST_CORE_GROUP]
+    return [MilestoneDue(rule.kind, rule.due(conference_on, calendar, policy), rule.owner_role)]
+
+
+def next_in_chain(
+    kind: MilestoneKind,
+    plan_type: PlanType,
+    done_on: date,
+    due_by: date,
+    calendar: WorkingDayCalendar,
+    policy: Policy,
+) -> MilestoneDue | None:
+    """The milestone a done one opens: the next core group from the date the last met
+    (RULES.md §2), the next carer letter an interval after the last one was due (§5)."""
+    if kind in (MilestoneKind.FIRST_CORE_GROUP, MilestoneKind.CORE_GROUP):
+        follows, day = MilestoneKind.CORE_GROUP, done_on
+    elif kind is MilestoneKind.CARER_LETTER:
+        follows, day = MilestoneKind.CARER_LETTER, due_by
+    else:
+        return None
+    rule = RULE_BY_KIND[follows]
+    if plan_type not in rule.plan_types or not is_on(follows, policy):
+        return None
+    due = rule.due(day, calendar, policy)
+    return MilestoneDue(follows, due, rule.owner_role)
 
 
 def pre_review_milestones(

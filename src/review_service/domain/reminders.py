@@ -73,6 +73,8 @@ def reminders_for(
         lead_times = policy.review_reminder_working_days
     elif subject is Subject.MILESTONE:
         lead_times = policy.milestone_reminder_working_days
+    elif subject is Subject.CONFERENCE:
+        lead_times = policy.conference_reminder_working_days
     reminders = []
     for index, days in enumerate(sorted(set(lead_times), reverse=True)):
         day = calendar.add_working_days(due_by, -days)

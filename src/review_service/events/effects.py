@@ -17,18 +17,22 @@ from review_service.domain.events import (
     EffectKind,
     EventType,
     affected_plan_types,
+    bring_forward_outcome,
     decide_effects,
 )
 from review_service.domain.plan_types import PlanStatus, PlanType
+from review_service.domain.policy import Policy
 from review_service.models import Child, Consideration, EventEffect, Meeting, Plan
 from review_service.policies.lookup import deadline_context
 from review_service.reviews import deadlines, repository
 from review_service.webhooks.outbox import publish
 
 
-def open_plans_affected(session: Session, child: Child, event_type: EventType) -> list[Plan]:
+def open_plans_affected(
+    session: Session, child: Child, event_type: EventType, policy: Policy
+) -> list[Plan]:
     """The child's open plans of a type the event affects, looked-after plans first."""
-    types = [t.value for t in affected_plan_types(event_type)]
+    types = [t.value for t in affected_plan_types(event_type, policy)]
     plans = list(
         session.scalars(
             select(Plan)
@@ -63,7 +67,7 @@ def apply_event(
     )
     effects: list[EventEffect] = []
     meeting_created = False
-    for plan in open_plans_affected(session, child, event_type):
+    for plan in open_plans_affected(session, child, event_type, ctx.policy):
         pending = repository.pending_reviews(session, plan.id)
         review = pending[0] if pending else None
         for effect in planned:
@@ -79,6 +83,7 @@ def apply_event(
                 row.before_date, row.after_date = deadlines.apply_bring_forward(
                     session, plan, review, effect.due_by, ctx, now
                 )
+                row.kind = bring_forward_outcome(row.before_date, row.after_date).value
             elif effect.kind is EffectKind.CONSIDERATION_OPENED:
                 consideration = Consideration(
                     local_authority=plan.local_authority,

@@ -48,7 +48,7 @@ def _example(fields: dict[str, str]) -> dict[str, object]:
 @router.post(
     "/ssda903",
     response_model=ImportReport,
-    responses=problem_responses(401, 403, 413, 422),
+    responses=problem_responses(400, 401, 403, 413, 422),
     openapi_extra=_example(
         {"header": "(header.csv)", "episodes": "(episodes.csv)", "reviews": "(reviews.csv)"}
     ),
@@ -84,7 +84,7 @@ def import_ssda903(
 @router.post(
     "/cin-census",
     response_model=ImportReport,
-    responses=problem_responses(401, 403, 413, 422),
+    responses=problem_responses(400, 401, 403, 413, 422),
     openapi_extra=_example({"file": "(census.xml)"}),
 )
 @max_body_bytes(_import_body_limit)

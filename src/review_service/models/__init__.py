@@ -4,6 +4,7 @@ from review_service.models.audit import AuditEntry
 from review_service.models.base import Base
 from review_service.models.calendar import NonWorkingDay
 from review_service.models.calendar_feeds import CalendarFeed
+from review_service.models.child_protection import ChildProtectionEnquiry
 from review_service.models.children import Child, Plan
 from review_service.models.events import (
     Consideration,
@@ -34,6 +35,7 @@ __all__ = [
     "CalendarFeed",
     "CalendarRecompute",
     "Child",
+    "ChildProtectionEnquiry",
     "Consideration",
     "Delivery",
     "DeliveryAttempt",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -55,8 +56,13 @@ class Review(IdMixin, Base):
     participation_code: Mapped[str | None] = mapped_column(String(3))
     plans_considered: Mapped[list[str] | None] = mapped_column(JSON)
     cancellation_reason: Mapped[str | None] = mapped_column(Text)
-    # RULES.md §6 [003]: the child's wishes about who attends, where, and chairing.
-    child_wishes: Mapped[str | None] = mapped_column(Text)
+    # RULES.md §6 [003]: the child's wishes as data: who, where, chairing, how (a JSON
+    # object; API.md "The child's own review"). The prose kept before is in
+    # `child_wishes_recorded`, no longer written.
+    child_wishes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    child_wishes_recorded: Mapped[str | None] = mapped_column(Text)
+    # RULES.md §2: a child protection review's outcome, `continue` or `end`.
+    outcome: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -13,6 +13,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from review_service.calendar.schemas import RecomputeOut
+from review_service.domain.events import EventType
+from review_service.domain.milestones import MilestoneKind
 from review_service.domain.regions import Region
 
 # Strict: `true`, `3.0` or `"3"` is not a number of months or days.
@@ -21,7 +23,10 @@ OversightMonths = Annotated[int, Field(strict=True, ge=1, le=24)]
 DayCount = Annotated[int, Field(strict=True, ge=0, le=60)]
 ReminderDays = Annotated[list[DayCount], Field(max_length=5)]
 
-OverrideValue = int | str | list[int]
+Weeks = Annotated[int, Field(strict=True, ge=1, le=26)]
+LetterMonths = Annotated[int, Field(strict=True, ge=1, le=12)]
+
+OverrideValue = int | str | list[int] | list[str]
 
 # One description per policy value, shared by the overrides and the values in force.
 _POLICY_DESCRIPTIONS = {
@@ -87,6 +92,32 @@ _POLICY_DESCRIPTIONS = {
     ),
     "escalation_level_3_working_days": (
         "Working days after `due_by` at which an overdue item escalates to level 3 (RULES.md §8)."
+    ),
+    "conference_reminder_working_days": (
+        "Working days before an initial conference's `conference_due_by` to remind."
+    ),
+    "core_group_interval_weeks": (
+        "Weeks from a core group to the next one (RULES.md §2; default 6)."
+    ),
+    "chair_contacts_social_worker_days_before": (
+        "Days before a review by which the chair asks the social worker how the child wants "
+        "it to run (RULES.md §5 [003])."
+    ),
+    "letter_to_child_working_days": (
+        "Working days after a review by which the chair's letter to the child is sent "
+        "(RULES.md §5 [003])."
+    ),
+    "carer_letter_months": (
+        "Months between the carer's letters to the child, from the plan's start "
+        "(RULES.md §5 [003])."
+    ),
+    "milestones_off": (
+        "Milestone kinds the authority does not keep (RULES.md §5). Statutory kinds cannot be "
+        "turned off (422); the All About Me kinds [003] are off by default."
+    ),
+    "in_care_event_types": (
+        "Event types that touch only the child's in-care plans (looked_after, short_breaks, "
+        "pathway); every other type opens a consideration on every open plan (RULES.md §4)."
     ),
     "local_authority": "Code of the local authority.",
     "updated_at": "When the overrides last changed; null if never set.",
@@ -175,6 +206,31 @@ class PolicyOverrides(BaseModel):
     escalation_level_3_working_days: DayCount | None = Field(
         default=None, description=_POLICY_DESCRIPTIONS["escalation_level_3_working_days"]
     )
+    conference_reminder_working_days: ReminderDays | None = Field(
+        default=None, description=_POLICY_DESCRIPTIONS["conference_reminder_working_days"]
+    )
+    core_group_interval_weeks: Weeks | None = Field(
+        default=None, description=_POLICY_DESCRIPTIONS["core_group_interval_weeks"]
+    )
+    chair_contacts_social_worker_days_before: DayCount | None = Field(
+        default=None, description=_POLICY_DESCRIPTIONS["chair_contacts_social_worker_days_before"]
+    )
+    letter_to_child_working_days: DayCount | None = Field(
+        default=None, description=_POLICY_DESCRIPTIONS["letter_to_child_working_days"]
+    )
+    carer_letter_months: LetterMonths | None = Field(
+        default=None, description=_POLICY_DESCRIPTIONS["carer_letter_months"]
+    )
+    milestones_off: list[MilestoneKind] | None = Field(
+        default=None,
+        max_length=len(MilestoneKind),
+        description=_POLICY_DESCRIPTIONS["milestones_off"],
+    )
+    in_care_event_types: list[EventType] | None = Field(
+        default=None,
+        max_length=len(EventType),
+        description=_POLICY_DESCRIPTIONS["in_care_event_types"],
+    )
 
 
 class PolicyValues(BaseModel):
@@ -246,6 +302,23 @@ class PolicyValues(BaseModel):
     )
     escalation_level_3_working_days: int = Field(
         description=_POLICY_DESCRIPTIONS["escalation_level_3_working_days"]
+    )
+    conference_reminder_working_days: list[int] = Field(
+        description=_POLICY_DESCRIPTIONS["conference_reminder_working_days"]
+    )
+    core_group_interval_weeks: int = Field(
+        description=_POLICY_DESCRIPTIONS["core_group_interval_weeks"]
+    )
+    chair_contacts_social_worker_days_before: int = Field(
+        description=_POLICY_DESCRIPTIONS["chair_contacts_social_worker_days_before"]
+    )
+    letter_to_child_working_days: int = Field(
+        description=_POLICY_DESCRIPTIONS["letter_to_child_working_days"]
+    )
+    carer_letter_months: int = Field(description=_POLICY_DESCRIPTIONS["carer_letter_months"])
+    milestones_off: list[MilestoneKind] = Field(description=_POLICY_DESCRIPTIONS["milestones_off"])
+    in_care_event_types: list[EventType] = Field(
+        description=_POLICY_DESCRIPTIONS["in_care_event_types"]
     )
 
 

@@ -14,12 +14,13 @@ from sqlalchemy.orm import Session
 
 from review_service.audit.service import diff, record_change
 from review_service.auth import Principal
+from review_service.domain.milestones import StatutoryMilestone, check_milestones_off
 from review_service.domain.policy import DEFAULT_POLICY, Policy
 from review_service.etags import check_if_match
 from review_service.models import CalendarRecompute, PolicyOverride
 from review_service.policies.cache import contexts_changed
 from review_service.policies.repository import find_override
-from review_service.problems import Conflict, NotFound
+from review_service.problems import Conflict, InvalidRequest, NotFound
 from review_service.scheduler import recompute
 
 RESOURCE_TYPE = "policy"
@@ -158,6 +159,10 @@ def replace_overrides(
     before = _effective(local_authority, row)
     check_if_match(if_match, before.version)
     after_policy = DEFAULT_POLICY.with_overrides(overrides)
+    try:
+        check_milestones_off(after_policy.milestones_off)
+    except StatutoryMilestone as exc:
+        raise InvalidRequest(str(exc)) from exc
     if overrides == before.overrides:
         return PolicyChange(before, 0, 0, None)
     row = _store(session, row, local_authority, overrides, principal.token_name, now)

@@ -12,6 +12,7 @@ from review_service.audit.service import record_change
 from review_service.auth import Principal
 from review_service.clock import london_today
 from review_service.deadlines.unit_of_work import touch
+from review_service.domain.child_protection import ProtectionReviewOutcome
 from review_service.domain.considered_plans import considered_plan_findings
 from review_service.domain.deadlines import DeadlineKind, is_open
 from review_service.domain.milestones import MilestoneStatus
@@ -24,6 +25,8 @@ from review_service.domain.reviews import (
     resolve_participation,
 )
 from review_service.models import Child, Milestone, Review
+from review_service.plans.schemas import PlanEnd
+from review_service.plans.service import end_plan
 from review_service.problems import InvalidRequest, NotFound
 from review_service.reviews import deadlines, repository
 from review_service.reviews.schemas import (
@@ -68,6 +71,8 @@ def complete_review(
             f"a {plan_type.value} plan's interval is statutory; review_interval_months applies "
             "to child_in_need and early_help plans only"
         )
+    if body.outcome is not None and plan_type is not PlanType.CHILD_PROTECTION:
+        raise InvalidRequest("outcome applies to child_protection reviews only (RULES.md §2)")
     review.status = ReviewStatus.HELD.value
     # Touching the review re-derives its preparation milestones too: left undone, they stay
     # on the record but stop reminding (deadlines.registry, RULES.md §5).
@@ -78,13 +83,26 @@ def complete_review(
         [p.value for p in body.plans_considered] if body.plans_considered is not None else None
     )
     if body.child_wishes is not None:
-        review.child_wishes = body.child_wishes
+        review.child_wishes = body.child_wishes.model_dump(mode="json")
     deadlines.refresh_late(review)
     review.updated_at = now
     deadlines.add_post_review_milestones(session, plan, review, ctx)
     if body.review_interval_months is not None:
         plan.review_interval_months = body.review_interval_months
         plan.updated_at = now
+    if body.outcome is ProtectionReviewOutcome.END:
+        # RULES.md §2, §3 "Ending a plan": the plan ends from the review date.
+        review.outcome = body.outcome.value
+        end_plan(
+            session,
+            principal,
+            plan.id,
+            PlanEnd(end_date=body.held_on, reason="ended at child protection review"),
+            None,
+            now,
+        )
+    elif body.outcome is not None:
+        review.outcome = body.outcome.value
     next_review = None
     if plan.status == PlanStatus.OPEN:
         next_review = deadlines.open_review(

@@ -43,6 +43,7 @@ _REVIEW_FIELDS = (
     "plans_considered",
     "cancellation_reason",
     "child_wishes",
+    "outcome",
     "created_at",
     "updated_at",
 )

@@ -23,11 +23,13 @@ from review_service.domain.milestones import (
     MilestoneDue,
     MilestoneKind,
     MilestoneStatus,
+    is_on,
     plan_milestones,
     post_review_milestones,
     pre_review_milestones,
 )
 from review_service.domain.plan_types import PlanType
+from review_service.domain.policy import DEFAULT_POLICY
 from review_service.domain.review_series import ReviewSeries
 from review_service.domain.reviews import (
     ReviewStatus,
@@ -162,6 +164,11 @@ def open_plan_milestones(session: Session, plan: Plan, ctx: DeadlineContext) -> 
     _sync(session, plan, None, computed, [])
 
 
+def open_milestones(session: Session, plan: Plan, computed: list[MilestoneDue]) -> None:
+    """Open plan-level milestones computed elsewhere (a conference's first core group)."""
+    _sync(session, plan, None, computed, [])
+
+
 def recompute_review_due(
     session: Session, plan: Plan, review: Review, ctx: DeadlineContext, now: datetime
 ) -> bool:
@@ -192,6 +199,14 @@ def recompute_plan_deadlines(
     moved = 0
     for review in repository.pending_reviews(session, plan.id):
         moved += recompute_review_due(session, plan, review, ctx, now)
+    # A plan-level kind the authority turned on (off by default, RULES.md §5) opens now.
+    present = {m.kind for m in repository.plan_level_milestones_of(session, [plan.id])[plan.id]}
+    turned_on = [
+        due
+        for due in plan_milestones(PlanType(plan.type), plan.start_date, ctx.calendar, ctx.policy)
+        if due.kind.value in DEFAULT_POLICY.milestones_off and due.kind.value not in present
+    ]
+    _sync(session, plan, None, turned_on, [])
     held = {r.id: r for r in repository.plan_reviews(session, plan.id) if r.held_on}
     pending = [
         m
@@ -201,6 +216,14 @@ def recompute_plan_deadlines(
     plan_type = PlanType(plan.type)
     for milestone in pending:
         rule = RULE_BY_KIND[MilestoneKind(milestone.kind)]
+        if not is_on(rule.kind, ctx.policy):
+            # RULES.md §5: the authority turned this kind off; nothing of it keeps reminding.
+            milestone.status = MilestoneStatus.NOT_APPLICABLE.value
+            touch(session, DeadlineKind.MILESTONE, milestone.id)
+            moved += 1
+            continue
+        if rule.anchor in (Anchor.AFTER_LAST_MET, Anchor.RECURRING):
+            continue  # counted from the one before in its chain, not from the plan
         if rule.anchor is Anchor.PLAN_START:
             due = rule.due(plan.start_date, ctx.calendar, ctx.policy)
         elif rule.anchor is Anchor.AFTER_HELD and milestone.review_id in held:

@@ -4,15 +4,49 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from review_service.date_limits import CalendarDate, CalendarDateTime
+from review_service.domain.child_protection import ProtectionReviewOutcome
+from review_service.domain.child_wishes import WayToTakePart
 from review_service.domain.considered_plans import KeyPlan
 from review_service.domain.milestones import MilestoneKind, MilestoneStatus
 from review_service.domain.plan_types import PlanType
 from review_service.domain.reviews import ParticipationCode, ReviewStatus
-from review_service.limits import LongText, Reason, Venue
+from review_service.limits import Reason, Venue
+
+
+class ChildWishes(BaseModel):
+    """The child's wishes about their own review, as data (RULES.md §6 [003])."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "who": ["foster carer", "IRO"],
+                    "where": "a picnic in the park",
+                    "chairs_own_review": True,
+                    "how": ["creative", "interview"],
+                }
+            ]
+        },
+    )
+
+    who: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=list, max_length=30, description="Whom the child wants at the review."
+    )
+    where: Venue | None = Field(default=None, description="Where the child wants it held.")
+    chairs_own_review: bool | None = Field(
+        default=None, description="Whether the child chairs their own review."
+    )
+    how: list[WayToTakePart] = Field(
+        default_factory=list,
+        max_length=len(WayToTakePart),
+        description="How the child wants to take part, from the menu of choices [003].",
+    )
 
 
 class MilestoneOut(BaseModel):
@@ -78,8 +112,12 @@ class ReviewOut(BaseModel):
         description="The key plans it considered, or null."
     )
     cancellation_reason: str | None = Field(description="Why the review was cancelled, or null.")
-    child_wishes: str | None = Field(
-        description="The child's wishes and feelings as recorded, or null."
+    child_wishes: ChildWishes | None = Field(
+        description="The child's wishes about their review (who, where, chairing, how), or null."
+    )
+    outcome: ProtectionReviewOutcome | None = Field(
+        default=None,
+        description="A held child_protection review's outcome (`continue` or `end`), or null.",
     )
     milestones: list[MilestoneOut] = Field(description="Its dated tasks (RULES.md §5).")
     created_at: dt.datetime = Field(description="When the record was created.")
@@ -111,6 +149,9 @@ class ScheduleRequest(BaseModel):
     venue: Venue | None = Field(default=None, description="Where it meets.")
     exceptional_circumstances: Reason | None = Field(
         default=None, description="Required to schedule after `due_by` (RULES.md §3)."
+    )
+    child_wishes: ChildWishes | None = Field(
+        default=None, description="The child's wishes about their review, as data."
     )
 
 
@@ -177,8 +218,13 @@ class CompleteRequest(BaseModel):
         le=12,
         description="child_in_need / early_help: the interval the group set for the next review.",
     )
-    child_wishes: LongText | None = Field(
-        default=None, description="The child's wishes and feelings as recorded at the review."
+    child_wishes: ChildWishes | None = Field(
+        default=None, description="The child's wishes about their review, as data."
+    )
+    outcome: ProtectionReviewOutcome | None = Field(
+        default=None,
+        description="child_protection only: `continue`, or `end` (the plan then ends from "
+        "`held_on`, RULES.md §3).",
     )
 
 

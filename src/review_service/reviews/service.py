@@ -162,6 +162,8 @@ def schedule_review(
     review.scheduled_for = body.scheduled_for
     review.venue = body.venue
     review.exceptional_circumstances = body.exceptional_circumstances
+    if body.child_wishes is not None:
+        review.child_wishes = body.child_wishes.model_dump(mode="json")
     review.reconvene_on = None
     deadlines.refresh_late(review)
     deadlines.sync_pre_review_milestones(session, plan, review, loaded.ctx)

@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from review_service.domain.child_protection import ProtectionReviewOutcome
 from review_service.domain.considered_plans import KeyPlan
 from review_service.domain.deadlines import DeadlineKind, displayed_milestone_status, is_overdue
 from review_service.domain.milestones import MilestoneKind
@@ -13,7 +14,7 @@ from review_service.domain.plan_types import PlanType
 from review_service.domain.reviews import ParticipationCode, ReviewStatus
 from review_service.models import Milestone, Review
 from review_service.reviews import repository
-from review_service.reviews.schemas import MilestoneOut, ReviewOut
+from review_service.reviews.schemas import ChildWishes, MilestoneOut, ReviewOut
 
 
 def milestone_out(milestone: Milestone, today: date) -> MilestoneOut:
@@ -59,7 +60,8 @@ def review_out(review: Review, milestones: list[Milestone], today: date) -> Revi
             else None
         ),
         cancellation_reason=review.cancellation_reason,
-        child_wishes=review.child_wishes,
+        child_wishes=ChildWishes(**review.child_wishes) if review.child_wishes else None,
+        outcome=ProtectionReviewOutcome(review.outcome) if review.outcome else None,
         milestones=[milestone_out(m, today) for m in milestones],
         created_at=review.created_at,
         updated_at=review.updated_at,

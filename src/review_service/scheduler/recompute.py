@@ -75,10 +75,22 @@ def apply_step(
 
 def complete(session: Session, request: CalendarRecompute, moved: int, now: datetime) -> None:
     """Mark the request done with its count; a calendar change announces `calendar.changed`
-    (RULES.md §1). A policy change announces nothing (as before it was queued)."""
+    (RULES.md §1), a policy change `policy.changed` to its authority (issue 11: turning a
+    milestone kind on or off is announced like a calendar change)."""
     request.completed_at, request.deadlines_moved = now, moved
     if request.local_authority is not None:
         logger.info("policy change recompute moved %d deadlines", moved)
+        publish(
+            session,
+            "policy.changed",
+            {
+                "local_authority": request.local_authority,
+                "reason": request.reason,
+                "deadlines_moved": moved,
+            },
+            request.local_authority,
+            now,
+        )
         return
     publish(
         session,

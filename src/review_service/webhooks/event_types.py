@@ -17,8 +17,11 @@ EVENT_TYPES = (
     "consideration.overdue",
     "meeting.created",
     "meeting.overdue",
+    "conference.due_soon",
+    "conference.overdue",
     "plan.management_oversight_due",
     "calendar.changed",
+    "policy.changed",
     "subscription.failing",
     "ping",
 )

@@ -114,6 +114,23 @@ class MeetingOverdueData(_Escalation, _Deadline):
     plan_id: uuid.UUID = Field(description="The plan.")
 
 
+class _ConferenceIds(BaseModel):
+    enquiry_id: uuid.UUID = Field(description="The child protection enquiry.")
+    strategy_discussion_on: dt.date = Field(
+        description="The strategy discussion the conference is counted from (RULES.md §2)."
+    )
+    chair_id: str | None = Field(description="The conference chair, if known.")
+
+
+class ConferenceDueSoonData(_ConferenceIds, _Deadline):
+    """An initial child protection conference is due within the reminder lead time."""
+
+
+class ConferenceOverdueData(_Escalation, _ConferenceIds, _Deadline):
+    """An initial child protection conference was not held by `due_by` (15 working days
+    after the strategy discussion, RULES.md §2)."""
+
+
 class _ReviewChange(_ReviewIds, _Data):
     local_authority: str = Field(description="Code of the local authority.")
     status: ReviewStatus = Field(description="The review's status after the change.")
@@ -188,6 +205,14 @@ class CalendarChangedData(_Data):
     deadlines_moved: int = Field(ge=0, description="How many open deadlines moved.")
 
 
+class PolicyChangedData(_Data):
+    """An authority's policy changed and its open deadlines were recomputed."""
+
+    local_authority: str = Field(description="Code of the local authority.")
+    reason: str = Field(description="What changed: the authority's policy.")
+    deadlines_moved: int = Field(ge=0, description="How many open deadlines moved.")
+
+
 class SubscriptionFailingData(_Data):
     """Another subscription is failing (sent to every subscription but that one)."""
 
@@ -220,8 +245,11 @@ PAYLOADS: dict[str, type[BaseModel]] = {
     "consideration.overdue": ConsiderationOverdueData,
     "meeting.created": MeetingCreatedData,
     "meeting.overdue": MeetingOverdueData,
+    "conference.due_soon": ConferenceDueSoonData,
+    "conference.overdue": ConferenceOverdueData,
     "plan.management_oversight_due": ManagementOversightDueData,
     "calendar.changed": CalendarChangedData,
+    "policy.changed": PolicyChangedData,
     "subscription.failing": SubscriptionFailingData,
     "ping": PingData,
 }

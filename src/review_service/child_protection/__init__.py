@@ -1,0 +1,1 @@
+"""The child protection timeline before a plan: enquiries and their initial conference."""

@@ -1,10 +1,11 @@
-"""What the IRO unit board shows, read in a fixed number of queries (one per section and
-deadline kind, never one per row). "Open" and "overdue" are the deadline registry's filters
-(issue 9); timeliness is the timeliness report's own query (issue 10)."""
+"""What the IRO unit board shows, read in a fixed number of queries (two per deadline kind,
+never one per row): the database counts each section and escalation level and returns only
+the rows a section shows, so the page costs the same at 500 plans and at 500,000. "Open",
+"overdue" and a milestone's liveness are the deadline registry's filters (issue 9);
+timeliness is the timeliness report's own query (issue 10)."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -13,9 +14,9 @@ from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.orm import Session
 
 from review_service.auth import Principal
-from review_service.deadlines.registry import REGISTRY, Registered
+from review_service.deadlines.registry import REGISTRY, Registered, milestone_is_live_sql
 from review_service.domain.caseload import CaseloadBand, caseload_band
-from review_service.domain.deadlines import DeadlineKind, milestone_is_live
+from review_service.domain.deadlines import DeadlineKind
 from review_service.domain.plan_types import PlanStatus, PlanType
 from review_service.models import Child, Plan, Review, Timer
 from review_service.policies.lookup import deadline_context
@@ -74,11 +75,11 @@ class Section:
     rows: list[Row] = field(default_factory=list)
     total: int = 0
 
-    def add(self, kind: Any, row: Any, level: int = 0) -> None:
-        """Count a row; build and keep it only while the section has room."""
-        self.total += 1
-        if len(self.rows) < ROWS_PER_SECTION:
-            self.rows.append(_row(kind, row, level))
+    def add(self, kind: Any, rows: list[Any], total: int) -> None:
+        """Count a kind's `total` items; keep its first rows while the section has room."""
+        self.total += total
+        room = ROWS_PER_SECTION - len(self.rows)
+        self.rows.extend(_row(kind, row) for row in rows[: max(room, 0)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,22 +178,16 @@ def _kind_query(
     if kind == DeadlineKind.MILESTONE:
         # A milestone preparing a review that is no longer open is not chased (issue 9).
         query = query.outerjoin(Review, Review.id == model.review_id)
-        query = query.add_columns(Review.status.label("review_status"), model.status)
+        query = query.where(milestone_is_live_sql(Review.status))
     query = _scoped(query, authority, principal).where(registered.is_open())
     if filters.chair_id is not None:
         query = query.where(chair_column == filters.chair_id)
     if filters.plan_type is not None:
         query = query.where(plan_type == filters.plan_type.value)
-    return query.order_by(model.due_by, model.id)
+    return query
 
 
-def _live(kind: Any, row: Any) -> bool:
-    if kind == DeadlineKind.MILESTONE:
-        return milestone_is_live(row.detail, row.status, row.review_status)
-    return True
-
-
-def _row(kind: Any, row: Any, level: int = 0) -> Row:
+def _row(kind: Any, row: Any) -> Row:
     return Row(
         kind=str(getattr(kind, "value", kind)),
         what=_what(kind, row),
@@ -202,29 +197,65 @@ def _row(kind: Any, row: Any, level: int = 0) -> Row:
         child=row.external_id,
         link=_link(kind, row),
         when=getattr(row, "when", None),
-        level=level,
+        level=getattr(row, "level", 0),
     )
 
 
-def _escalation_levels(
-    session: Session, kind: Any, ids: list[uuid.UUID], now: datetime
-) -> dict[uuid.UUID, int]:
-    """The highest escalation whose moment has come, per item: one query per kind."""
-    levels: dict[uuid.UUID, int] = {}
-    for start in range(0, len(ids), 1000):
-        chunk = ids[start : start + 1000]
-        rows = session.execute(
-            select(Timer.subject_id, func.max(Timer.level))
-            .where(
-                Timer.subject_type == str(getattr(kind, "value", kind)),
-                Timer.subject_id.in_(chunk),
-                Timer.level > 0,
-                Timer.fire_at <= now,
-            )
-            .group_by(Timer.subject_id)
+def _escalation_level(kind: Any, model: Any, now: datetime) -> Any:
+    """SQL: the highest escalation whose moment has come for the row (0 when none has)."""
+    highest = (
+        select(func.max(Timer.level))
+        .where(
+            Timer.subject_type == str(getattr(kind, "value", kind)),
+            Timer.subject_id == model.id,
+            Timer.level > 0,
+            Timer.fire_at <= now,
         )
-        levels.update({subject: int(level) for subject, level in rows})
-    return levels
+        .correlate(model)
+        .scalar_subquery()
+    )
+    return func.coalesce(highest, 0)
+
+
+def _overdue_rows(
+    session: Session,
+    kind: Any,
+    base: Select[Any],
+    registered: Registered,
+    today: date,
+    now: datetime,
+) -> dict[int, tuple[list[Any], int]]:
+    """Overdue items by escalation level: each level's count and its first rows by date."""
+    model = registered.model
+    late = base.where(registered.is_overdue(today))
+    inner = late.add_columns(_escalation_level(kind, model, now).label("level")).subquery()
+    ranked = select(
+        inner,
+        func.row_number()
+        .over(partition_by=inner.c.level, order_by=(inner.c.due_by, inner.c.id))
+        .label("rank"),
+        func.count().over(partition_by=inner.c.level).label("total"),
+    ).subquery()
+    query = select(ranked).where(ranked.c.rank <= ROWS_PER_SECTION).order_by(ranked.c.rank)
+    by_level: dict[int, tuple[list[Any], int]] = {}
+    for row in session.execute(query):
+        rows, _ = by_level.get(int(row.level), ([], 0))
+        rows.append(row)
+        by_level[int(row.level)] = (rows, int(row.total))
+    return by_level
+
+
+def _section_rows(session: Session, query: Select[Any]) -> tuple[list[Any], int]:
+    """A section's first rows by date, and how many it has in all (one query)."""
+    inner = query.subquery()
+    rows = list(
+        session.execute(
+            select(inner, func.count().over().label("total"))
+            .order_by(inner.c.due_by, inner.c.id)
+            .limit(ROWS_PER_SECTION)
+        )
+    )
+    return rows, int(rows[0].total) if rows else 0
 
 
 def _months(
@@ -290,26 +321,22 @@ def board_view(
     overdue: dict[int, Section] = {level: Section() for level in (3, 2, 1, 0)}
     conference = _kind_by_value(CONFERENCE_KIND)
     conferences = Section() if conference is not None else None
+    sections: dict[Any, Section] = {
+        DeadlineKind.CONSIDERATION: considerations,
+        DeadlineKind.MEETING: meetings,
+    }
+    if conference is not None and conferences is not None:
+        sections[conference[0]] = conferences
     for kind, registered in REGISTRY.items():
-        rows = [
-            r
-            for r in session.execute(_kind_query(kind, registered, filters, principal))
-            if _live(kind, r)
-        ]
-        late = [r for r in rows if r.due_by < today]  # RULES.md §3: overdue after due_by
-        levels = _escalation_levels(session, kind, [r.id for r in late], now) if late else {}
-        for r in late:
-            level = levels.get(r.id, 0)
-            overdue[level].add(kind, r, level)
-        for r in rows:
-            if kind == DeadlineKind.REVIEW and today <= r.due_by <= horizon:
-                due_soon.add(kind, r)
-            elif kind == DeadlineKind.CONSIDERATION:
-                considerations.add(kind, r)
-            elif kind == DeadlineKind.MEETING:
-                meetings.add(kind, r)
-            elif conference is not None and kind == conference[0] and conferences is not None:
-                conferences.add(kind, r)
+        base = _kind_query(kind, registered, filters, principal)
+        by_level = _overdue_rows(session, kind, base, registered, today, now)
+        for level, (rows, total) in by_level.items():
+            overdue[level].add(kind, rows, total)
+        if kind == DeadlineKind.REVIEW:
+            due = base.where(registered.is_not_overdue(today), registered.model.due_by <= horizon)
+            due_soon.add(kind, *_section_rows(session, due))
+        elif kind in sections:
+            sections[kind].add(kind, *_section_rows(session, base))
     caseloads, chairs = _caseloads(session, principal, filters)
     return Board(
         today=today,

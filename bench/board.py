@@ -1,11 +1,13 @@
 """The IRO unit board's render time at national scale (issue 12: "the board for one authority
 of the 500,000-plan benchmark database renders in under 300 ms on PostgreSQL").
 
-Run as `.venv/bin/python bench/board.py [--reuse] [--authority E09000007] [--requests 50]`.
-Seeds `review_bench` as bench/api.py does (or with --reuse keeps it when any seeded size is
-there), makes a read token bound to one authority (by default the one with most plans), logs
-in through the board's own login form in-process (the real app, its real PostgreSQL engine,
-no server or network between), then times GET /board and GET /board?chair=... and prints
+Run as `.venv/bin/python bench/board.py [--database review_bench] [--reuse] [--authority
+E09000007] [--requests 50] [--explain]`. Seeds the database as bench/api.py does, by COPY
+(bench/seed.py; with --reuse keeps it when it was seeded at the same sizes, and migrates it
+to this branch's head, so point a branch with newer migrations at its own --database),
+makes a read token bound to one authority (by default the one with most plans), logs in
+through the board's own login form in-process (the real app, its real PostgreSQL engine, no
+server or network between), then times GET /board and GET /board?chair=... and prints
 p50/p99 and the statements one render runs, with EXPLAIN (ANALYZE, BUFFERS) under --explain.
 Not part of the test run.
 """
@@ -24,19 +26,20 @@ from datetime import UTC, datetime  # noqa: E402
 from typing import Any  # noqa: E402
 
 import psycopg  # noqa: E402
+import seed  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
 from review_service.app import create_app  # noqa: E402
 from review_service.auth import Scope  # noqa: E402
+from review_service.clock import london_today  # noqa: E402
 from review_service.database import create_database_engine, create_session_factory  # noqa: E402
+from review_service.migrations import upgrade_to_head  # noqa: E402
 from review_service.settings import Settings  # noqa: E402
 from review_service.tokens.service import create_token  # noqa: E402
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-DB = "review_bench"
-URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DB}"
-LIBPQ_URL = f"postgresql://postgres@127.0.0.1:5432/{DB}"
+SERVER = "postgres@127.0.0.1:5432"
 COMMENT = "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s"
 
 
@@ -44,6 +47,7 @@ def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--children", type=int, default=150_000)
     parser.add_argument("--plans", type=int, default=500_000)
+    parser.add_argument("--database", default="review_bench", help="PostgreSQL database")
     parser.add_argument("--reuse", action="store_true", help="keep a seeded review_bench")
     parser.add_argument("--authority", help="local authority code (default: the largest)")
     parser.add_argument("--requests", type=int, default=50, help="timed renders per page")
@@ -51,17 +55,24 @@ def arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def prepare_database(args: argparse.Namespace) -> None:
-    """With --reuse, any seeded review_bench will do (it is left at its migration, so other
-    branches sharing it keep working); otherwise seed as bench/api.py does."""
+def prepare_database(args: argparse.Namespace, url: str) -> None:
+    """Create, migrate and seed the database, unless --reuse finds it seeded alike."""
+    marker = f"review-bench children={args.children} plans={args.plans}"
+    db = args.database
     with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        row = admin.execute(COMMENT, (DB,)).fetchone()
-    if args.reuse and row is not None and str(row[0]).startswith("review-bench "):
-        print(f"reusing {DB} ({row[0]})")
-        return
-    import api  # bench/api.py seeds; imported only when seeding
-
-    api.prepare_database(args.children, args.plans, reuse=False)
+        row = admin.execute(COMMENT, (db,)).fetchone()
+        if args.reuse and row is not None and row[0] == marker:
+            print(f"reusing {db} ({marker})")
+            upgrade_to_head(url)
+            return
+        admin.execute(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {db}")
+    started = time.perf_counter()
+    upgrade_to_head(url)
+    seed.seed(url, args.children, args.plans, london_today(datetime.now(UTC)))
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f"COMMENT ON DATABASE {db} IS '{marker}'")
+    print(f"seeding took {time.perf_counter() - started:.1f}s (migrate, COPY, keys, VACUUM)")
 
 
 def percentile(samples: list[float], share: float) -> float:
@@ -99,8 +110,10 @@ def time_page(client: TestClient, path: str, params: dict[str, str], n: int) -> 
 def main() -> None:
     """Seed or reuse, log in, time the board, print the figures."""
     args = arguments()
-    prepare_database(args)
-    with psycopg.connect(LIBPQ_URL) as conn:
+    url = f"postgresql+psycopg://{SERVER}/{args.database}"
+    libpq_url = f"postgresql://{SERVER}/{args.database}"
+    prepare_database(args, url)
+    with psycopg.connect(libpq_url) as conn:
         authority = (
             args.authority
             or conn.execute(
@@ -115,7 +128,7 @@ def main() -> None:
             "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1",
             (authority,),
         ).fetchone()[0]  # type: ignore[index]
-    engine = create_database_engine(Settings(database_url=URL))
+    engine = create_database_engine(Settings(database_url=url))
     with create_session_factory(engine)() as session:
         token = create_token(
             session,
@@ -126,7 +139,7 @@ def main() -> None:
         )
         session.commit()
     engine.dispose()
-    app = create_app(Settings(database_url=URL), run_scheduler=False)
+    app = create_app(Settings(database_url=url), run_scheduler=False)
     with TestClient(app) as client:
         login(client, token.secret)
         statements: list[tuple[str, Any]] = []
@@ -145,7 +158,7 @@ def main() -> None:
                 f"p99={percentile(samples, 0.99):7.1f} ms max={max(samples):7.1f} ms"
             )
     if args.explain:
-        with psycopg.connect(LIBPQ_URL) as conn:
+        with psycopg.connect(libpq_url) as conn:
             for sql, params in statements:
                 if not sql.lstrip().upper().startswith("SELECT"):
                     continue

@@ -1,6 +1,6 @@
-"""The board reads in a fixed number of statements however many rows its sections hold, and
-the database, not Python, decides which rows are shown: overdue items by escalation level,
-milestones of cancelled reviews left out, each list capped with its full count."""
+"""The board reads in a fixed number of statements however many rows its sections hold; the
+database decides which rows a list shows (its earliest, with the full count) and a cancelled
+review leaves the overdue lists with the milestones that prepared it."""
 
 from __future__ import annotations
 
@@ -76,3 +76,24 @@ def test_a_list_shows_its_first_rows_by_date_with_its_full_count(
     assert "(4, the first 3 shown)" in page
     shown = [p["next_review"]["id"] in page for p in plans]
     assert shown == [True, True, True, False]
+
+
+def test_a_cancelled_review_and_the_milestones_preparing_it_leave_the_overdue_lists(
+    client: TestClient, make_token: TokenFactory, admin_headers: Headers,
+) -> None:
+    # Started 6 January 2025: the first review and its preparation are long overdue.
+    plan = create_plan(client, admin_headers, plan_type="looked_after",
+                       start_date="2025-01-06", chair_id="iro-1")
+    review_id = plan["next_review"]["id"]
+    _login(client, make_token("read", local_authority="LA1"))
+
+    def overdue_links() -> int:
+        page = client.get("/board").text
+        overdue = page[page.index('id="overdue"'):page.index('id="considerations"')]
+        return overdue.count(f'href="/v1/reviews/{review_id}"')
+
+    assert overdue_links() >= 2  # the review and at least one milestone preparing it
+    cancel = client.post(f"/v1/reviews/{review_id}/cancel", json={"reason": "moved"},
+                         headers=admin_headers)
+    assert cancel.status_code == 200, cancel.text
+    assert overdue_links() == 0

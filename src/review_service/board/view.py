@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, distinct, func, select
+from sqlalchemy import Select, case, distinct, func, select
 from sqlalchemy.orm import Session
 
 from review_service.auth import Principal
@@ -147,22 +147,24 @@ def _scoped(query: Select[Any], authority: Any, principal: Principal) -> Select[
 def _kind_query(
     kind: Any, registered: Registered, filters: Filters, principal: Principal
 ) -> Select[Any]:
-    """Open rows of one deadline kind with plan type, chair and child, scoped and filtered."""
+    """Open rows of one deadline kind with plan type, chair and child id, scoped and
+    filtered; the child's external id is joined only to the rows a list shows."""
     model = registered.model
-    columns: list[Any] = [model.id, model.due_by, Child.external_id]
+    columns: list[Any] = [model.id, model.due_by]
     if hasattr(model, "plan_id"):
         chair = model.chair_id if hasattr(model, "chair_id") else Plan.chair_id
-        columns += [model.plan_id, Plan.type.label("plan_type"), chair.label("chair_id")]
+        # A review carries its plan's authority and type: its own index then serves.
+        plan_type: Any = model.plan_type if hasattr(model, "plan_type") else Plan.type
+        columns += [model.plan_id, plan_type.label("plan_type"), chair.label("chair_id")]
         chair_column: Any = chair
-        query = select(*columns).join(Plan, Plan.id == model.plan_id)
-        query = query.join(Child, Child.id == Plan.child_id)
-        authority: Any = Plan.local_authority
-        plan_type: Any = Plan.type
+        query = select(*columns, Plan.child_id).join(Plan, Plan.id == model.plan_id)
+        has_own = hasattr(model, "local_authority")
+        authority: Any = model.local_authority if has_own else Plan.local_authority
     else:  # a child protection enquiry: no plan yet, its conference decides on one
         plan_type = func.coalesce(None, PlanType.CHILD_PROTECTION.value)
         columns += [plan_type.label("plan_type"), model.chair_id.label("chair_id")]
         chair_column = model.chair_id
-        query = select(*columns).join(Child, Child.id == model.child_id)
+        query = select(*columns, model.child_id)
         authority = model.local_authority
     if hasattr(model, "review_id"):
         query = query.add_columns(model.review_id)
@@ -217,6 +219,38 @@ def _escalation_level(kind: Any, model: Any, now: datetime) -> Any:
     return func.coalesce(highest, 0)
 
 
+def _with_child(rows: Any) -> Select[Any]:
+    """The shown rows with the child's external id (joined after the LIMIT, not before)."""
+    return select(rows, Child.external_id).join(Child, Child.id == rows.c.child_id)
+
+
+# Buckets of the count query besides the escalation levels (0-3) of overdue items.
+_SECTION, _LATER = -1, -2
+
+
+def _counts(
+    session: Session,
+    kind: Any,
+    base: Select[Any],
+    registered: Registered,
+    today: date,
+    horizon: date,
+    now: datetime,
+) -> dict[int, int]:
+    """One GROUP BY: overdue items per escalation level, and the open items not overdue
+    (for reviews: those due by the horizon; later ones apart)."""
+    model = registered.model
+    later = horizon if kind == DeadlineKind.REVIEW else date.max
+    bucket = case(
+        (registered.is_overdue(today), _escalation_level(kind, model, now)),
+        (model.due_by <= later, _SECTION),
+        else_=_LATER,
+    )
+    inner = base.add_columns(bucket.label("bucket")).subquery()
+    query = select(inner.c.bucket, func.count()).group_by(inner.c.bucket)
+    return {int(b): int(n) for b, n in session.execute(query)}
+
+
 def _overdue_rows(
     session: Session,
     kind: Any,
@@ -224,8 +258,8 @@ def _overdue_rows(
     registered: Registered,
     today: date,
     now: datetime,
-) -> dict[int, tuple[list[Any], int]]:
-    """Overdue items by escalation level: each level's count and its first rows by date."""
+) -> dict[int, list[Any]]:
+    """Overdue items by escalation level: each level's first rows by date."""
     model = registered.model
     late = base.where(registered.is_overdue(today))
     inner = late.add_columns(_escalation_level(kind, model, now).label("level")).subquery()
@@ -234,28 +268,18 @@ def _overdue_rows(
         func.row_number()
         .over(partition_by=inner.c.level, order_by=(inner.c.due_by, inner.c.id))
         .label("rank"),
-        func.count().over(partition_by=inner.c.level).label("total"),
     ).subquery()
-    query = select(ranked).where(ranked.c.rank <= ROWS_PER_SECTION).order_by(ranked.c.rank)
-    by_level: dict[int, tuple[list[Any], int]] = {}
-    for row in session.execute(query):
-        rows, _ = by_level.get(int(row.level), ([], 0))
-        rows.append(row)
-        by_level[int(row.level)] = (rows, int(row.total))
+    shown = select(ranked).where(ranked.c.rank <= ROWS_PER_SECTION).subquery()
+    by_level: dict[int, list[Any]] = {}
+    for row in session.execute(_with_child(shown).order_by(shown.c.rank)):
+        by_level.setdefault(int(row.level), []).append(row)
     return by_level
 
 
-def _section_rows(session: Session, query: Select[Any]) -> tuple[list[Any], int]:
-    """A section's first rows by date, and how many it has in all (one query)."""
-    inner = query.subquery()
-    rows = list(
-        session.execute(
-            select(inner, func.count().over().label("total"))
-            .order_by(inner.c.due_by, inner.c.id)
-            .limit(ROWS_PER_SECTION)
-        )
-    )
-    return rows, int(rows[0].total) if rows else 0
+def _section_rows(session: Session, model: Any, query: Select[Any]) -> list[Any]:
+    """A section's first rows by date."""
+    first = query.order_by(model.due_by, model.id).limit(ROWS_PER_SECTION).subquery()
+    return list(session.execute(_with_child(first).order_by(first.c.due_by, first.c.id)))
 
 
 def _months(
@@ -328,15 +352,19 @@ def board_view(
     if conference is not None and conferences is not None:
         sections[conference[0]] = conferences
     for kind, registered in REGISTRY.items():
+        model = registered.model
         base = _kind_query(kind, registered, filters, principal)
+        counts = _counts(session, kind, base, registered, today, horizon, now)
         by_level = _overdue_rows(session, kind, base, registered, today, now)
-        for level, (rows, total) in by_level.items():
-            overdue[level].add(kind, rows, total)
+        for level in overdue:
+            overdue[level].add(kind, by_level.get(level, []), counts.get(level, 0))
         if kind == DeadlineKind.REVIEW:
-            due = base.where(registered.is_not_overdue(today), registered.model.due_by <= horizon)
-            due_soon.add(kind, *_section_rows(session, due))
+            # Open (the base query) and not overdue: due from today to the horizon.
+            due = base.where(model.due_by >= today, model.due_by <= horizon)
+            due_soon.add(kind, _section_rows(session, model, due), counts.get(_SECTION, 0))
         elif kind in sections:
-            sections[kind].add(kind, *_section_rows(session, base))
+            rows = _section_rows(session, model, base)
+            sections[kind].add(kind, rows, sum(counts.values()))
     caseloads, chairs = _caseloads(session, principal, filters)
     return Board(
         today=today,

@@ -162,6 +162,7 @@ def main() -> None:
             for sql, params in statements:
                 if not sql.lstrip().upper().startswith("SELECT"):
                     continue
+                conn.execute("SET jit = off")
                 plan = conn.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params).fetchall()
                 print("\n" + sql.split("\n")[0][:120])
                 print("\n".join(r[0] for r in plan))

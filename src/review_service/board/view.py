@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, case, distinct, func, select, text
+from sqlalchemy import Select, distinct, func, select, text
 from sqlalchemy.orm import Session
 
 from review_service.auth import Principal
@@ -224,26 +224,9 @@ def _with_child(rows: Any) -> Select[Any]:
     return select(rows, Child.external_id).join(Child, Child.id == rows.c.child_id)
 
 
-# The count query's bucket for open items not overdue; overdue ones count by level (0-3).
-_SECTION = -1
-
-
-def _counts(
-    session: Session,
-    kind: Any,
-    counted: Select[Any],
-    registered: Registered,
-    today: date,
-    now: datetime,
-) -> dict[int, int]:
-    """One GROUP BY: the `counted` items overdue, per escalation level, and the rest."""
-    model = registered.model
-    bucket = case(
-        (registered.is_overdue(today), _escalation_level(kind, model, now)), else_=_SECTION
-    )
-    inner = counted.add_columns(bucket.label("bucket")).subquery()
-    query = select(inner.c.bucket, func.count()).group_by(inner.c.bucket)
-    return {int(b): int(n) for b, n in session.execute(query)}
+def _count(session: Session, query: Select[Any]) -> int:
+    """How many rows `query` has (the database counts; nothing is fetched)."""
+    return int(session.execute(select(func.count()).select_from(query.subquery())).scalar_one())
 
 
 def _overdue_rows(
@@ -253,8 +236,9 @@ def _overdue_rows(
     registered: Registered,
     today: date,
     now: datetime,
-) -> dict[int, list[Any]]:
-    """Overdue items by escalation level: each level's first rows by date."""
+) -> dict[int, tuple[list[Any], int]]:
+    """Overdue items by escalation level: each level's count and first rows by date, in one
+    query (a second pass over the overdue milestones cost as much as the first)."""
     model = registered.model
     late = base.where(registered.is_overdue(today))
     inner = late.add_columns(_escalation_level(kind, model, now).label("level")).subquery()
@@ -263,11 +247,12 @@ def _overdue_rows(
         func.row_number()
         .over(partition_by=inner.c.level, order_by=(inner.c.due_by, inner.c.id))
         .label("rank"),
+        func.count().over(partition_by=inner.c.level).label("total"),
     ).subquery()
     shown = select(ranked).where(ranked.c.rank <= ROWS_PER_SECTION).subquery()
-    by_level: dict[int, list[Any]] = {}
+    by_level: dict[int, tuple[list[Any], int]] = {}
     for row in session.execute(_with_child(shown).order_by(shown.c.rank)):
-        by_level.setdefault(int(row.level), []).append(row)
+        by_level.setdefault(int(row.level), ([], int(row.total)))[0].append(row)
     return by_level
 
 
@@ -353,25 +338,16 @@ def board_view(
     for kind, registered in REGISTRY.items():
         model = registered.model
         base = _kind_query(kind, registered, filters, principal)
-        # Count only what a list shows: reviews up to the horizon, all open items of a kind
-        # with its own list, only the overdue ones of the rest (milestones are millions).
-        if kind == DeadlineKind.REVIEW:
-            counted = base.where(model.due_by <= horizon)
-        elif kind in sections:
-            counted = base
-        else:
-            counted = base.where(registered.is_overdue(today))
-        counts = _counts(session, kind, counted, registered, today, now)
         by_level = _overdue_rows(session, kind, base, registered, today, now)
         for level in overdue:
-            overdue[level].add(kind, by_level.get(level, []), counts.get(level, 0))
+            overdue[level].add(kind, *by_level.get(level, ([], 0)))
         if kind == DeadlineKind.REVIEW:
             # Open (the base query) and not overdue: due from today to the horizon.
             due = base.where(model.due_by >= today, model.due_by <= horizon)
-            due_soon.add(kind, _section_rows(session, model, due), counts.get(_SECTION, 0))
+            due_soon.add(kind, _section_rows(session, model, due), _count(session, due))
         elif kind in sections:
             rows = _section_rows(session, model, base)
-            sections[kind].add(kind, rows, sum(counts.values()))
+            sections[kind].add(kind, rows, _count(session, base))
     caseloads, chairs = _caseloads(session, principal, filters)
     return Board(
         today=today,

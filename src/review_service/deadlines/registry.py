@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, not_
+from sqlalchemy import ColumnElement, and_, not_, or_
 
 from review_service.domain.deadlines import (
     LIFECYCLES,
@@ -18,7 +18,9 @@ from review_service.domain.deadlines import (
     Lifecycle,
     is_management_oversight,
     milestone_is_live,
+    waits_on_review,
 )
+from review_service.domain.milestones import MilestoneKind
 from review_service.domain.plan_types import PlanType
 from review_service.domain.reminders import Reminder
 from review_service.models import (
@@ -189,3 +191,14 @@ REGISTRY: dict[DeadlineKind, Registered] = {
     ),
 }
 KIND_OF_MODEL: dict[type[Any], DeadlineKind] = {r.model: k for k, r in REGISTRY.items()}
+
+
+def milestone_is_live_sql(review_status: Any) -> ColumnElement[bool]:
+    """SQL twin of `milestone_is_live`, built from the same lifecycles and rule table:
+    `review_status` is the milestone's review's status column (NULL without a review)."""
+    waiting = [kind.value for kind in MilestoneKind if waits_on_review(kind.value)]
+    review_open = review_status.in_(LIFECYCLES[DeadlineKind.REVIEW].open_values)
+    return and_(
+        REGISTRY[DeadlineKind.MILESTONE].is_open(),
+        or_(review_status.is_(None), Milestone.kind.not_in(waiting), review_open),
+    )

@@ -18,7 +18,9 @@ def test_the_configuration_table_lists_every_setting_with_its_default() -> None:
         assert name.upper() in rows, f"README lacks REVIEW_SERVICE_{name.upper()}"
         default = field.default
         documented = rows[name.upper()]
-        if isinstance(default, bool):
+        if default is None:
+            assert documented == "unset", name
+        elif isinstance(default, bool):
             assert documented == str(default).lower(), name
         elif isinstance(default, tuple):
             assert json.loads(documented) == list(default), name

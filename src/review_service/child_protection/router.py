@@ -18,6 +18,7 @@ from review_service.child_protection.schemas import (
     EnquiryOut,
 )
 from review_service.clock import london_today
+from review_service.date_limits import CalendarDate
 from review_service.dependencies import NowDep, ReadPrincipal, SessionDep, WritePrincipal
 from review_service.domain.child_protection import ConferenceOutcome, EnquiryStatus
 from review_service.domain.deadlines import DeadlineKind, is_overdue
@@ -80,8 +81,8 @@ def list_enquiries(
     now: NowDep,
     status: EnquiryStatus | None = None,
     overdue: bool | None = None,
-    due_before: date | None = None,
-    due_after: date | None = None,
+    due_before: CalendarDate | None = None,
+    due_after: CalendarDate | None = None,
     chair_id: Annotated[PersonId | None, Query()] = None,
     local_authority: Annotated[LocalAuthorityCode | None, Query()] = None,
     limit: LimitQuery = DEFAULT_LIMIT,

@@ -7,6 +7,7 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from review_service.date_limits import CalendarDate
 from review_service.domain.child_protection import ConferenceOutcome, EnquiryStatus
 from review_service.limits import PersonId
 from review_service.plans.schemas import PlanOut
@@ -29,7 +30,7 @@ class EnquiryCreate(BaseModel):
     )
 
     child_id: uuid.UUID = Field(description="The child the enquiries are about.")
-    strategy_discussion_on: dt.date = Field(
+    strategy_discussion_on: CalendarDate = Field(
         description="The date of the strategy discussion; the initial conference is due "
         "within 15 working days of it."
     )
@@ -48,7 +49,7 @@ class ConferenceRecord(BaseModel):
         },
     )
 
-    held_on: dt.date = Field(
+    held_on: CalendarDate = Field(
         description="The date the conference was held; not before the strategy discussion, "
         "not in the future."
     )

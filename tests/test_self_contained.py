@@ -8,7 +8,7 @@ from pathlib import Path
 TESTS = Path(__file__).resolve().parent
 REPOSITORY = TESTS.parent
 
-# A path that climbs out of the repository: ../shared, or parents[N] past the repository root.
+# A path that climbs out of the repository: the sibling docs folder, or parents[N] past the root.
 OUTSIDE = re.compile(r"\.\./shared|[\"']shared[\"']|parents\[(\d+)\]")
 
 

@@ -32,8 +32,9 @@ from review_service.pagination import decode_date_id_cursor
 from review_service.plans.schemas import PlanCreate
 from review_service.plans.service import create_plan
 from review_service.policies.lookup import deadline_context
-from review_service.problems import Conflict, InvalidRequest, NotFound
+from review_service.problems import Conflict, InvalidRequest
 from review_service.reviews.deadlines import open_milestones
+from review_service.visibility import visible_row
 
 RESOURCE_TYPE = "child_protection_enquiry"
 _CONFERENCE = REGISTRY[DeadlineKind.CONFERENCE]
@@ -63,13 +64,14 @@ def visible_enquiry(
     session: Session, principal: Principal, enquiry_id: uuid.UUID, *, for_update: bool = False
 ) -> ChildProtectionEnquiry:
     """The enquiry, if the token may see it; another authority's is 404."""
-    query = select(ChildProtectionEnquiry).where(ChildProtectionEnquiry.id == enquiry_id)
-    if for_update:
-        query = query.with_for_update()
-    enquiry = session.scalar(query)
-    if enquiry is None or not principal.can_see(enquiry.local_authority):
-        raise NotFound(f"no child protection enquiry {enquiry_id}")
-    return enquiry
+    return visible_row(
+        session,
+        principal,
+        ChildProtectionEnquiry,
+        enquiry_id,
+        "child protection enquiry",
+        for_update=for_update,
+    )
 
 
 def open_enquiry(

@@ -23,21 +23,18 @@ from review_service.pagination import (
 )
 from review_service.plans.locking import lock_plan_then
 from review_service.policies.lookup import deadline_context
-from review_service.problems import Conflict, InvalidRequest, NotFound
+from review_service.problems import Conflict, InvalidRequest
 from review_service.reviews import deadlines
+from review_service.visibility import visible_row
 
 
 def visible_consideration(
     session: Session, principal: Principal, consideration_id: uuid.UUID, *, for_update: bool = False
 ) -> Consideration:
     """The consideration, if the token may see it; another authority's is 404."""
-    query = select(Consideration).where(Consideration.id == consideration_id)
-    if for_update:
-        query = query.with_for_update()
-    consideration = session.scalar(query)
-    if consideration is None or not principal.can_see(consideration.local_authority):
-        raise NotFound(f"no consideration {consideration_id}")
-    return consideration
+    return visible_row(
+        session, principal, Consideration, consideration_id, "consideration", for_update=for_update
+    )
 
 
 def list_considerations(

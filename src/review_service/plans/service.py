@@ -31,21 +31,16 @@ from review_service.models import Plan, Review
 from review_service.pagination import Page, decode_id_cursor, encode_cursor
 from review_service.plans.schemas import PlanConfirmHistory, PlanCreate, PlanEnd, PlanUpdate
 from review_service.policies.lookup import deadline_context, policy_for
-from review_service.problems import Conflict, InvalidRequest, NotFound
+from review_service.problems import Conflict, InvalidRequest
 from review_service.reviews import deadlines, repository
+from review_service.visibility import visible_row
 
 
 def visible_plan(
     session: Session, principal: Principal, plan_id: uuid.UUID, *, for_update: bool = False
 ) -> Plan:
     """The plan, if the token may see it; another authority's is 404."""
-    query = select(Plan).where(Plan.id == plan_id)
-    if for_update:
-        query = query.with_for_update()
-    plan = session.scalar(query)
-    if plan is None or not principal.can_see(plan.local_authority):
-        raise NotFound(f"no plan {plan_id}")
-    return plan
+    return visible_row(session, principal, Plan, plan_id, "plan", for_update=for_update)
 
 
 def effective_interval(session: Session, plan: Plan) -> int | None:

@@ -16,20 +16,14 @@ from review_service.domain.deadlines import DeadlineKind
 from review_service.domain.reviews import ReviewStatus
 from review_service.models import Milestone, Plan, Review
 from review_service.plans.locking import lock_plan_then
-from review_service.problems import NotFound
+from review_service.visibility import visible_row
 
 
 def visible_review(
     session: Session, principal: Principal, review_id: uuid.UUID, *, for_update: bool = False
 ) -> Review:
     """The review, if the token may see it; another authority's is 404."""
-    query = select(Review).where(Review.id == review_id)
-    if for_update:
-        query = query.with_for_update()
-    review = session.scalar(query)
-    if review is None or not principal.can_see(review.local_authority):
-        raise NotFound(f"no review {review_id}")
-    return review
+    return visible_row(session, principal, Review, review_id, "review", for_update=for_update)
 
 
 def lock_plan_then_review(

@@ -172,9 +172,14 @@ def main() -> None:
     parser.add_argument(
         "--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
     )
+    parser.add_argument(
+        "--database",
+        default=f"bench_imports_{os.getpid()}",
+        help="scratch database to create and drop (use your own name)",
+    )
     args = parser.parse_args()
     print(f"uptime: {os.popen('uptime').read().strip()}")
-    name = f"bench_imports_{os.getpid()}"
+    name = args.database
     admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))

@@ -19,11 +19,12 @@ from review_service.clock import london_today
 from review_service.deadlines.unit_of_work import unit_of
 from review_service.domain.dfe_records import ChildOutcome, ImportedChild, Rejection
 from review_service.domain.import_reconciliation import ReconcileConflict, reconcile_plans
-from review_service.imports.bulk_write import ChildToWrite, ChunkWriter, load_children
+from review_service.imports.bulk_write import ChildToWrite, ChunkWriter
 from review_service.imports.cin_census import CENSUS_FILE, plan_cin_census_import
 from review_service.imports.csv_tables import DEFAULT_MAX_FILE_BYTES
 from review_service.imports.schemas import ImportReport, RejectedRow
 from review_service.imports.ssda903 import plan_ssda903_import
+from review_service.imports.stored_children import load_children
 from review_service.policies.lookup import DeadlineContext, deadline_context
 from review_service.problems import InvalidRequest
 

@@ -164,20 +164,35 @@ def _diff(
     for (event_type, level), reminder in wanted.items():
         if (event_type, level) not in kept:
             changes.changed.add(key)
-            changes.inserts.append(
-                {
-                    "id": uuid.uuid4(),
-                    "subject_type": deadline.kind.value,
-                    "subject_id": deadline.id,
-                    "event_type": event_type,
-                    "level": level,
-                    "local_authority": deadline.local_authority,
-                    "due_by": deadline.due_by,
-                    "fire_at": reminder.fire_at,
-                    "payload": deadline.payload(reminder),
-                    "fired_at": None,
-                }
-            )
+            changes.inserts.append(_timer_row(deadline, reminder))
+
+
+def _timer_row(deadline: OpenDeadline, reminder: Reminder) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "subject_type": deadline.kind.value,
+        "subject_id": deadline.id,
+        "event_type": reminder.event_type,
+        "level": reminder.level,
+        "local_authority": deadline.local_authority,
+        "due_by": deadline.due_by,
+        "fire_at": reminder.fire_at,
+        "payload": deadline.payload(reminder),
+        "fired_at": None,
+    }
+
+
+def new_timer_rows(
+    kind: DeadlineKind, rows: Iterable[Any], facts: Facts, ctx: DeadlineContext, today: date
+) -> Iterator[dict[str, Any]]:
+    """The timer rows of deadlines inserted in this transaction and never derived (so they
+    have no timers yet): exactly what `derive_timers` would insert for them, for a caller
+    that writes its rows in bulk itself (the imports). `rows` carry the model's attributes."""
+    for row in rows:
+        deadline = REGISTRY[kind].open_deadline(row, facts)
+        if deadline is not None:
+            for reminder in _wanted(deadline, ctx, today).values():
+                yield _timer_row(deadline, reminder)
 
 
 def _write(session: Session, changes: _Changes) -> None:

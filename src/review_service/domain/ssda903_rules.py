@@ -25,7 +25,7 @@ from review_service.domain.dfe_records import (
     SourceRow,
     parse_dfe_date,
 )
-from review_service.domain.periods_of_care import Episode, plan_holding, plan_spans
+from review_service.domain.periods_of_care import Episode, PlanSpan, plan_holding, plan_spans
 from review_service.domain.plan_types import PlanType
 from review_service.domain.policy import Policy
 from review_service.domain.review_history import next_review_due, number_held_reviews
@@ -192,24 +192,24 @@ def _held_reviews(
     return held, rejections
 
 
-def ssda903_child(
+def _id_too_long(
+    header: Sequence[HeaderRow], episodes: Sequence[EpisodeRow], reviews: Sequence[ReviewRow]
+) -> RejectedChild:
+    """A CHILD longer than the API's external id: rejected on its first row, unnamed."""
+    sources = [row.source for rows in (header, episodes, reviews) for row in rows]
+    reason = f"CHILD is longer than {MAX_EXTERNAL_ID_LENGTH} characters"
+    return RejectedChild(None, (_rejection(sources[0], None, None, reason),))
+
+
+def _checked_rows(
     child: str,
     header: Sequence[HeaderRow],
     episodes: Sequence[EpisodeRow],
     reviews: Sequence[ReviewRow],
-    calendar: WorkingDayCalendar,
-    policy: Policy,
-) -> ChildOutcome:
-    """One child's plans from their HEADER, EPISODES and REVIEWS rows, or their rejection."""
+) -> tuple[date | None, list[Episode], list[Rejection]]:
+    """Every row on its own: the date of birth (or INT03), the episodes read in `DECOM`
+    order and checked against each other, each REVIEWS row against its rules."""
     rejections: list[Rejection] = []
-    if len(child) > MAX_EXTERNAL_ID_LENGTH:
-        sources = [
-            *(row.source for row in header),
-            *(row.source for row in episodes),
-            *(row.source for row in reviews),
-        ]
-        reason = f"CHILD is longer than {MAX_EXTERNAL_ID_LENGTH} characters"
-        return RejectedChild(None, (_rejection(sources[0], None, None, reason),))
     dob: date | None = None
     if header:
         dob, rejections = header_date_of_birth(header)
@@ -228,23 +228,37 @@ def ssda903_child(
         rejections += review_row_rejections(
             row, header_dob=dob, in_header=bool(header), has_episodes=bool(episodes)
         )
-    if rejections or dob is None:
-        return RejectedChild(child, tuple(rejections))
-    held, duplicates = _held_reviews(child, reviews)
-    spans = plan_spans(parsed)
+    return dob, parsed, rejections
+
+
+def _reviews_by_span(
+    child: str, reviews: Sequence[ReviewRow], spans: Sequence[PlanSpan]
+) -> tuple[dict[int, list[tuple[date, ParticipationCode | None]]], list[Rejection]]:
+    """Each held review put in the period of care holding its date (by the span's index),
+    or the reason it cannot be: outside every period, or in short breaks (rule 399)."""
+    held, rejections = _held_reviews(child, reviews)
     by_span: dict[int, list[tuple[date, ParticipationCode | None]]] = {}
     for source, held_on, code in held:
         span = plan_holding(spans, held_on)
         if span is None:
             reason = "the review date falls outside every period of care in EPISODES"
-            duplicates.append(_rejection(source, child, None, reason))
+            rejections.append(_rejection(source, child, None, reason))
         elif span.plan_type is PlanType.SHORT_BREAKS:
             reason = "a review is given while the child is looked after under V3/V4"
-            duplicates.append(_rejection(source, child, "399", reason))
+            rejections.append(_rejection(source, child, "399", reason))
         else:
             by_span.setdefault(spans.index(span), []).append((held_on, code))
-    if duplicates:
-        return RejectedChild(child, tuple(duplicates))
+    return by_span, rejections
+
+
+def _imported_plans(
+    spans: Sequence[PlanSpan],
+    by_span: dict[int, list[tuple[date, ParticipationCode | None]]],
+    calendar: WorkingDayCalendar,
+    policy: Policy,
+) -> tuple[ImportedPlan, ...]:
+    """One plan per period of care: its held reviews numbered, and while it is open the
+    next review's due date (RULES.md §2)."""
     plans = []
     for index, span in enumerate(spans):
         numbered: tuple[HeldReview, ...] = number_held_reviews(by_span.get(index, []))
@@ -256,4 +270,28 @@ def ssda903_child(
         plans.append(
             ImportedPlan(span.plan_type, span.start, span.end, span.history_complete, numbered, due)
         )
-    return ImportedChild(external_id=child, date_of_birth=dob, plans=tuple(plans))
+    return tuple(plans)
+
+
+def ssda903_child(
+    child: str,
+    header: Sequence[HeaderRow],
+    episodes: Sequence[EpisodeRow],
+    reviews: Sequence[ReviewRow],
+    calendar: WorkingDayCalendar,
+    policy: Policy,
+) -> ChildOutcome:
+    """One child's plans from their HEADER, EPISODES and REVIEWS rows, or their rejection:
+    rows checked on their own, then reviews placed in the periods of care, then the plans.
+    Any rejection at a step rejects the child whole."""
+    if len(child) > MAX_EXTERNAL_ID_LENGTH:
+        return _id_too_long(header, episodes, reviews)
+    dob, parsed, rejections = _checked_rows(child, header, episodes, reviews)
+    if rejections or dob is None:
+        return RejectedChild(child, tuple(rejections))
+    spans = plan_spans(parsed)
+    by_span, rejections = _reviews_by_span(child, reviews, spans)
+    if rejections:
+        return RejectedChild(child, tuple(rejections))
+    plans = _imported_plans(spans, by_span, calendar, policy)
+    return ImportedChild(external_id=child, date_of_birth=dob, plans=plans)

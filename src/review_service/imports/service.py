@@ -2,7 +2,8 @@
 
 One transaction: the file layer's children are taken a chunk at a time; each chunk is
 reconciled with what the service holds (`domain.import_reconciliation`) and written in bulk
-(`imports.bulk_write`), and its timers derived before the next chunk is read.
+(`imports.bulk_write`: new rows with their timers, one COPY per table on PostgreSQL), and the
+timers of the stored deadlines it moved derived before the next chunk is read.
 """
 
 from __future__ import annotations
@@ -127,7 +128,7 @@ def _import(
         to_write = _reconcile(session, authority, accepted, ctx, reviews_file, report)
         if not dry_run:
             writer.write(to_write)
-            unit_of(session).finish()  # timers of this chunk, before the next is read
+            unit_of(session).finish()  # moved stored deadlines, before the next chunk
     return report
 
 

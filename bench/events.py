@@ -168,7 +168,8 @@ def unique_events(
     bodies = []
     for i in range(n):
         event_type = rng.choices(types, weights)[0]
-        pool = pools[set(affected_plan_types(event_type)) <= set(map(PlanType, IN_CARE))]
+        affected = affected_plan_types(event_type, DEFAULT_POLICY)
+        pool = pools[set(affected) <= set(map(PlanType, IN_CARE))]
         key = f"{prefix}-{rng.choice(SOURCES)}-{i:07d}"
         bodies.append(event_body(rng, event_type, rng.choice(pool), key))
     return bodies

@@ -41,6 +41,10 @@ class UnitOfWork:
         self.written: set[tuple[DeadlineKind, uuid.UUID]] = set()
         # Inserted in this unit: they have no timers yet, so derivation need not read any.
         self.created: set[tuple[DeadlineKind, uuid.UUID]] = set()
+        # The session holds flushed rows only weakly; kept here until `finish`, the rows this
+        # unit wrote are still in its identity map when their timers are derived, not read
+        # again (timers.derive).
+        self.kept: list[object] = []
         session.info[_KEY] = self
         event.listen(session, "after_flush", self._guard)
 
@@ -62,9 +66,12 @@ class UnitOfWork:
         touched = self.touched | self.written
         created = self.created
         self.touched, self.written, self.created = set(), set(), set()
-        if not touched:
-            return 0
-        return derive_timers(self.session, touched, self.today, created)
+        try:
+            if not touched:
+                return 0
+            return derive_timers(self.session, touched, self.today, created)
+        finally:
+            self.kept = []
 
     def close(self) -> None:
         """Detach from the session (after commit or rollback)."""
@@ -78,6 +85,7 @@ class UnitOfWork:
             kind = KIND_OF_MODEL.get(type(instance))
             if kind is not None:
                 self.written.add((kind, instance.id))
+        self.kept += (*session.new, *session.dirty)
         for instance in session.new:
             kind = KIND_OF_MODEL.get(type(instance))
             if kind is not None:

@@ -80,23 +80,26 @@ def with_dependents(
     session: Session,
     touched: set[tuple[DeadlineKind, uuid.UUID]],
     created: Collection[tuple[DeadlineKind, uuid.UUID]] = (),
-) -> set[tuple[DeadlineKind, uuid.UUID]]:
+) -> tuple[set[tuple[DeadlineKind, uuid.UUID]], list[Milestone]]:
     """The touched deadlines and those whose liveness follows them: a review's preparation
     milestones stop reminding once it is held or cancelled (RULES.md §5). A review created in
-    this unit has no milestones but those created (and so touched) with it."""
+    this unit has no milestones but those created (and so touched) with it. Also returns the
+    dependent milestones read, whole, so that `_load` need not read them again."""
     reviews = [i for kind, i in touched if kind is DeadlineKind.REVIEW and (kind, i) not in created]
     result = set(touched)
+    dependents: list[Milestone] = []
     for chunk in _chunks(reviews):
-        for milestone_id, kind in session.execute(
-            select(Milestone.id, Milestone.kind).where(Milestone.review_id.in_(chunk))
-        ):
-            if waits_on_review(kind):
-                result.add((DeadlineKind.MILESTONE, milestone_id))
-    return result
+        for milestone in session.scalars(select(Milestone).where(Milestone.review_id.in_(chunk))):
+            if waits_on_review(milestone.kind):
+                result.add((DeadlineKind.MILESTONE, milestone.id))
+                dependents.append(milestone)
+    return result, dependents
 
 
 def _load(
-    session: Session, by_kind: dict[DeadlineKind, list[uuid.UUID]]
+    session: Session,
+    by_kind: dict[DeadlineKind, list[uuid.UUID]],
+    milestones_read: dict[uuid.UUID, Milestone],
 ) -> tuple[list[tuple[DeadlineKind, Any]], Facts]:
     rows: list[tuple[DeadlineKind, Any]] = []
     plan_ids: set[uuid.UUID] = set()
@@ -104,6 +107,9 @@ def _load(
     for kind, ids in by_kind.items():
         registered = REGISTRY[kind]
         held, missing = _in_session(session, registered.model, ids)
+        if kind is DeadlineKind.MILESTONE:
+            held |= {i: milestones_read[i] for i in missing if i in milestones_read}
+            missing = [i for i in missing if i not in milestones_read]
         found = list(held.values())
         for chunk in _chunks(missing):
             found += session.scalars(select(registered.model).where(registered.model.id.in_(chunk)))
@@ -253,9 +259,10 @@ def derive_timers(
     deadlines' timers had to change."""
     session.flush()
     by_kind: dict[DeadlineKind, list[uuid.UUID]] = defaultdict(list)
-    for kind, deadline_id in with_dependents(session, touched, created):
+    deadlines, dependents = with_dependents(session, touched, created)
+    for kind, deadline_id in deadlines:
         by_kind[kind].append(deadline_id)
-    rows, facts = _load(session, by_kind)
+    rows, facts = _load(session, by_kind, {m.id: m for m in dependents})
     existing = _existing(session, by_kind, created)
     contexts: dict[str, DeadlineContext] = {}
     changes = _Changes()

@@ -30,7 +30,7 @@ from review_service.domain.retries import (
 )
 from review_service.models import Delivery, DeliveryAttempt, OutboxMessage, WebhookSubscription
 from review_service.observability.metrics import DELIVERY_OUTCOMES
-from review_service.webhooks.outbox import publish
+from review_service.webhooks.outbox import publish, subscriptions_changed
 from review_service.webhooks.signing import webhook_headers
 from review_service.webhooks.transport import RefusedDestination, attempt_deadline, delivery_client
 
@@ -268,6 +268,7 @@ def _disable(
     subscription.status = "disabled"
     subscription.disabled_reason = reason
     subscription.updated_at = now
+    subscriptions_changed(session)
     session.execute(
         update(Delivery)
         .where(Delivery.subscription_id == subscription.id, Delivery.status == "pending")

@@ -39,7 +39,7 @@ class Subscriber:
 # Every write publishes, and reading every subscription each time cost more than the write
 # (issue 9). So each process keeps the active ones, with the stamp of the table they were
 # read under: how many rows, the sum of their versions (the ORM bumps a row's version on
-# every update) and the latest change. Each publish compares the stamp first, one small
+# every update) and the latest change. Each transaction compares the stamp first, one small
 # aggregate, so a change committed by any process is seen by the next transaction of every
 # other (as policies/cache.py does for policies and calendars). Copies are kept per engine.
 _STAMP = select(
@@ -59,11 +59,19 @@ _by_engine: WeakKeyDictionary[Engine, tuple[tuple[Any, ...], list[Subscriber]]] 
     WeakKeyDictionary()
 )
 _lock = threading.Lock()
+_MEMO = "webhook_subscribers"  # session.info: (transaction, active subscriptions)
 
 
 def _active(session: Session) -> list[Subscriber]:
-    """The active subscriptions as this transaction sees them (its own changes included:
-    the stamp's query flushes them first), read afresh only when the table changed."""
+    """The active subscriptions as this transaction sees them, read afresh only when the
+    table changed. The stamp is read once per transaction: after that the transaction sees
+    no other's change (one statement, and no autoflush, per message), and one that changes
+    a subscription itself says so (`subscriptions_changed`)."""
+    transaction = session.get_transaction()
+    memo = session.info.get(_MEMO)
+    if memo is not None and transaction is not None and memo[0] is transaction:
+        remembered: list[Subscriber] = memo[1]
+        return remembered
     stamp = tuple(session.execute(_STAMP).one())
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
@@ -87,7 +95,14 @@ def _active(session: Session) -> list[Subscriber]:
         ]
         with _lock:
             _by_engine[engine] = (stamp, active)
+    session.info[_MEMO] = (transaction, active)
     return active
+
+
+def subscriptions_changed(session: Session) -> None:
+    """Say that this transaction added, changed or removed a subscription: its next message
+    reads the subscriptions again (and flushes the change first)."""
+    session.info.pop(_MEMO, None)
 
 
 class SubscriberCache:

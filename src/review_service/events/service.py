@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -78,17 +79,30 @@ def _resolve_child(session: Session, principal: Principal, body: EventCreate) ->
     return child
 
 
+# (authority, source, event_id) -> the stored event, or None when there is none: what a
+# batch already knows, so that its events are not looked up one by one (events.batch).
+KnownEvents = dict[tuple[str, str, str], Event | None]
+
+
 def ingest_event(
-    session: Session, principal: Principal, body: EventCreate, now: datetime
+    session: Session,
+    principal: Principal,
+    body: EventCreate,
+    now: datetime,
+    known: KnownEvents | None = None,
 ) -> Ingested:
-    """Store an event once and apply its effects; a repeat gets the first answer again."""
+    """Store an event once and apply its effects; a repeat gets the first answer again.
+    `known` answers for the keys it holds, and learns the event stored under one of them."""
     _validate(body)
     child = _resolve_child(session, principal, body)
     fingerprint = _fingerprint(body)
-    existing = _find(session, child.local_authority, body.source, body.event_id)
+    key = (child.local_authority, body.source, body.event_id)
+    existing = known[key] if known is not None and key in known else _find(session, *key)
     if existing is None:
         event = _event_row(principal, body, child, fingerprint, now)
         if _stored_first(session, event):
+            if known is not None and key in known:
+                known[key] = event
             return Ingested(_apply(session, principal, event, body, child, now), created=True)
         # The unique constraint decides between racing duplicates: the loser waits for the
         # winner's commit, then fails to store and replays the winner's answer.
@@ -180,6 +194,21 @@ def _replay(
             "with a different body"
         )
     return event_out(existing, _effects_of(session, [existing.id])[existing.id])
+
+
+def known_events(session: Session, keys: Collection[tuple[str, str, str]]) -> KnownEvents:
+    """The stored events of many (authority, source, event_id) keys in one query; a key
+    with none maps to None."""
+    known: KnownEvents = dict.fromkeys(keys)
+    if keys:
+        rows = session.scalars(
+            select(Event).where(
+                tuple_(Event.local_authority, Event.source, Event.event_id).in_(list(keys))
+            )
+        )
+        for event in rows:
+            known[(event.local_authority, event.source, event.event_id)] = event
+    return known
 
 
 def _find(session: Session, local_authority: str, source: str, event_id: str) -> Event | None:

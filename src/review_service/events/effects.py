@@ -98,9 +98,12 @@ def apply_event(
                 row = _open_disruption_meeting(applying, plan, review, effect)
                 meeting_created = True
             if row is not None:
-                session.add(row)
                 effects.append(row)
-    # Ids are chosen in Python, so the rows of every effect go in with this one flush.
+    # Ids are chosen in Python, so the considerations and meetings go in with one flush, and
+    # then the effect rows that refer to them (the ORM orders inserts by relationships, and
+    # these tables have none, so the foreign keys need the two steps).
+    session.flush()
+    session.add_all(effects)
     session.flush()
     return effects
 

@@ -52,7 +52,9 @@ from review_service.settings import Settings  # noqa: E402
 from review_service.tokens.service import create_token  # noqa: E402
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-DB = "review_bench"
+# REVIEW_BENCH_DATABASE names another database, so helpers sharing a server never clobber
+# each other's seeded data (bench/events.py reads the same name through this module).
+DB = os.environ.get("REVIEW_BENCH_DATABASE", "review_bench")
 URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DB}"
 PENDING = ["due", "scheduled", "adjourned"]
 BARE_APP = (
@@ -93,6 +95,11 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--nodelay", action="store_true", help="work around uvicorn#3149")
     parser.add_argument("--sequential", action="store_true", help="1 in flight, vs /health")
     parser.add_argument("--server-python", help="the server's Python (default: this one)")
+    parser.add_argument(
+        "--baseline-python",
+        help="with --sequential, also run a server from this Python (e.g. main's checkout) and "
+        "measure it beside this one, endpoint by endpoint, on the same data",
+    )
     return parser.parse_args()
 
 
@@ -459,7 +466,7 @@ def main() -> None:
     pools = prepare_pools(conn, fresh_children=30_000)
     counts = [len(p) for p in (pools.children, pools.completions, pools.review_ids)]
     print("pools: {:,} fresh children, {:,} reviews to complete, {:,} to read".format(*counts))
-    ports = free_port(), free_port()
+    ports: tuple[int, ...] = free_port(), free_port()
     env = {"REVIEW_SERVICE_DATABASE_URL": URL, "REVIEW_SERVICE_LOG_LEVEL": "warning"}
     bin_dir, workdir = os.path.dirname(sys.executable), tempfile.mkdtemp(prefix="bench-bare-")
     with open(os.path.join(workdir, "bare_app.py"), "w") as f:
@@ -473,13 +480,19 @@ def main() -> None:
         python = args.server_python or sys.executable
         service = [python, "-c", NODELAY + "from review_service.cli import main; main()"]
         bare[:1] = [sys.executable, "-c", NODELAY + "from uvicorn.main import main; main()"]
-    procs, results = [], []
+    procs, results, before = [], [], []
     try:
         service += ["serve", "--no-scheduler", *common, "--port", str(ports[0])]
         procs.append(start(service, env))
         procs.append(start([*bare, *common, "--port", str(ports[1])], {}))
         wait_healthy(f"http://127.0.0.1:{ports[0]}/health", procs[0])
         wait_healthy(f"http://127.0.0.1:{ports[1]}/bare", procs[1])
+        if args.baseline_python and args.sequential:
+            ports += (free_port(),)
+            baseline = [args.baseline_python, "-c", "from review_service.cli import main; main()"]
+            baseline += ["serve", "--no-scheduler", *common, "--port", str(ports[2])]
+            procs.append(start(baseline, env))
+            wait_healthy(f"http://127.0.0.1:{ports[2]}/health", procs[2])
         args.token = pools.token
         chosen = (
             sequential_requesters(pools) if args.sequential else requesters(pools, args.concurrency)
@@ -488,6 +501,11 @@ def main() -> None:
             which = 1 if name.startswith("bare") else 0
             if args.sequential:
                 print(f"  {name}: load {os.getloadavg()[0]:.2f}", file=sys.stderr, flush=True)
+            if len(procs) > 2:
+                # Before and after, one endpoint at a time, so both see the same load.
+                print(f"measuring {name} (baseline) ...", file=sys.stderr, flush=True)
+                base, args.server_pid = f"http://127.0.0.1:{ports[2]}", procs[2].pid
+                before.append(asyncio.run(measure(name, base, nxt, in_flight, args)))
             print(f"measuring {name} ...", file=sys.stderr, flush=True)
             base, args.server_pid = f"http://127.0.0.1:{ports[which]}", procs[which].pid
             results.append(asyncio.run(measure(name, base, nxt, in_flight, args)))
@@ -506,6 +524,10 @@ def main() -> None:
     )
     print(f"load average at the end: {os.getloadavg()}")
     if args.sequential:
+        if before:
+            print(f"BEFORE (baseline server: {args.baseline_python})")
+            sequential_report(before)
+            print("\nAFTER (this checkout)")
         sequential_report(results)
     else:
         report(results)

@@ -49,12 +49,15 @@ from review_service.clock import london_today  # noqa: E402
 from review_service.database import create_database_engine, create_session_factory  # noqa: E402
 from review_service.domain.events import EventType, affected_plan_types  # noqa: E402
 from review_service.domain.plan_types import PlanType  # noqa: E402
+from review_service.domain.policy import DEFAULT_POLICY  # noqa: E402
 from review_service.settings import Settings  # noqa: E402
 from review_service.tokens.service import create_token  # noqa: E402
 
 URL, LONDON = api.URL, ZoneInfo("Europe/London")
 TARGET = 500  # events per second (issue 4)
-IN_CARE = [t.value for t in affected_plan_types(EventType.PLACEMENT_CHANGE_PROPOSED)]
+IN_CARE = [
+    t.value for t in affected_plan_types(EventType.PLACEMENT_CHANGE_PROPOSED, DEFAULT_POLICY)
+]
 ET = EventType
 # Share of the stream by type: 20% proposed changes that bring a review forward, 5% unplanned
 # endings, the rest opens IRO considerations (missing episodes, social worker changes and
@@ -101,6 +104,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument(
         "--batch", type=int, default=0, help="post through /v1/events/batch, N events each"
     )
+    parser.add_argument("--server-python", help="the server's Python (e.g. main's checkout)")
     return parser.parse_args()
 
 
@@ -164,7 +168,8 @@ def unique_events(
     bodies = []
     for i in range(n):
         event_type = rng.choices(types, weights)[0]
-        pool = pools[set(affected_plan_types(event_type)) <= set(map(PlanType, IN_CARE))]
+        affected = affected_plan_types(event_type, DEFAULT_POLICY)
+        pool = pools[set(affected) <= set(map(PlanType, IN_CARE))]
         key = f"{prefix}-{rng.choice(SOURCES)}-{i:07d}"
         bodies.append(event_body(rng, event_type, rng.choice(pool), key))
     return bodies
@@ -723,6 +728,8 @@ def main() -> None:
             "-c",
             f"{api.NODELAY}from review_service.cli import main; main()",
         ]
+    if args.server_python:
+        command = [args.server_python, "-c", "from review_service.cli import main; main()"]
     command += ["serve", "--no-scheduler", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--workers", str(args.workers)]
     server = api.start(command, env)

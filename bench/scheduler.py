@@ -122,6 +122,10 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--delivery-batch", type=int, default=None, help="DELIVERY_BATCH")
     parser.add_argument("--concurrency", type=int, default=None, help="DELIVERY_CONCURRENCY")
     parser.add_argument("--profile", action="store_true", help="py-spy record the scheduler")
+    parser.add_argument("--server-python", help="the scheduler's Python (e.g. main's checkout)")
+    parser.add_argument(
+        "--database-prefix", default="review_sched_bench", help="databases <prefix>_small/_large"
+    )
     return parser.parse_args()
 
 
@@ -512,7 +516,7 @@ def make_due(conn: psycopg.Connection[Any], due: int, first: datetime, window: f
 def run_size(label: str, n: int, args: argparse.Namespace, workdir: str) -> Row:
     """Seed, receive, schedule, measure one size."""
     row = Row(label, n)
-    db = f"review_sched_bench_{label}"
+    db = f"{args.database_prefix}_{label}"
     print(f"== {label}: {n:,} pending timers in {db}", file=sys.stderr, flush=True)
     started = time.perf_counter()
     url = create_database(db)
@@ -569,7 +573,11 @@ def run_size(label: str, n: int, args: argparse.Namespace, workdir: str) -> Row:
             time.sleep(wait)
         row.lead_in = (first_due - datetime.now(UTC)).total_seconds()
         before = receiver_stats(port)
-        scheduler = start([f"{bin_dir}/review-service", "scheduler"], env, scheduler_log)
+        command = [f"{bin_dir}/review-service", "scheduler"]
+        if args.server_python:
+            main_ = "from review_service.cli import main; main()"
+            command = [args.server_python, "-c", main_, "scheduler"]
+        scheduler = start(command, env, scheduler_log)
         if args.profile:
             profiler = start(
                 [

@@ -179,3 +179,26 @@ def test_concurrent_overlapping_batches_store_each_event_once(
         assert len({a["event"]["id"] for a in seen}) == 1
     assert count_rows(Event) == 6
     assert count_rows(Consideration) == 6
+
+
+def test_every_kind_of_effect_in_one_batch_is_stored_with_its_rows(
+    client: TestClient, make_token: TokenFactory, looked_after: dict[str, Any],
+    count_rows: RowCounter,
+) -> None:
+    # Effects refer to the consideration or meeting they opened, written in the same flush
+    # of the event: each kind must be stored with its effect row, whatever the insert order.
+    child = looked_after["child_id"]
+    feed = make_token("events", local_authority="LA1")
+    events = [
+        event(child, "k-1", type="placement_ended_unplanned"),
+        event(child, "k-2", type="missing_from_home"),
+        event(child, "k-3", type="placement_change_proposed", effective_date="2026-01-23"),
+        event(child, "k-4", type="placement_ended_unplanned"),
+    ]
+    response = client.post(BATCH, json={"events": events}, headers=feed)
+    assert outcomes(response) == [("created", 201)] * 4
+    kinds = [sorted(e["kind"] for e in o["event"]["effects"])
+             for o in response.json()["outcomes"]]
+    assert all(kinds), kinds
+    assert count_rows(EventEffect) == sum(len(k) for k in kinds)
+    assert count_rows(Consideration) >= 1

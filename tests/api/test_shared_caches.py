@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from review_service.app import create_app
 from review_service.clock import ControllableClock
 from review_service.settings import Settings
-from tests.api.factories import Headers, create_child
+from tests.api.factories import Headers, complete, create_child, create_plan
 
 ADD = "/v1/calendar/working-days/add?date=2031-06-05&days=1"
 
@@ -63,3 +63,35 @@ def test_a_policy_changed_elsewhere_applies_to_the_next_plan(
     reset = other_process.put("/v1/policies/LA1", headers=admin_headers, json={})
     assert reset.status_code == 200, reset.text
     assert cin_plan() == "2026-04-15"
+
+
+def test_a_subscription_changed_elsewhere_is_told_of_the_next_change(
+    client: TestClient, other_process: TestClient, admin_headers: Headers
+) -> None:
+    # Subscriptions are kept per process too (webhooks/outbox.py): this process reads them
+    # first with none, then must see the other's new, disabled and re-enabled subscription.
+    def hold_a_review() -> None:
+        plan = create_plan(client, admin_headers, plan_type="child_in_need",
+                           start_date="2026-01-15")
+        complete(client, admin_headers, str(plan["next_review"]["id"]), "2026-02-02")
+
+    def deliveries_after_a_review_held(subscription_id: str) -> int:
+        hold_a_review()
+        log = client.get(f"/v1/webhook-subscriptions/{subscription_id}/deliveries",
+                         headers=admin_headers)
+        assert log.status_code == 200, log.text
+        return len(log.json()["items"])
+
+    hold_a_review()  # read with no subscription at all
+    wanted = {"url": "http://127.0.0.1:9/hook", "event_types": ["review.held"]}
+    made = other_process.post("/v1/webhook-subscriptions", headers=admin_headers, json=wanted)
+    assert made.status_code == 201, made.text
+    hook = str(made.json()["id"])
+    assert deliveries_after_a_review_held(hook) == 1
+    path = f"/v1/webhook-subscriptions/{hook}"
+    disabled = other_process.patch(path, headers=admin_headers, json={"status": "disabled"})
+    assert disabled.status_code == 200, disabled.text
+    assert deliveries_after_a_review_held(hook) == 1
+    enabled = other_process.patch(path, headers=admin_headers, json={"status": "active"})
+    assert enabled.status_code == 200, enabled.text
+    assert deliveries_after_a_review_held(hook) == 2

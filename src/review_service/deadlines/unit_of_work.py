@@ -39,6 +39,12 @@ class UnitOfWork:
         self.today: date = london_today(now)
         self.touched: set[tuple[DeadlineKind, uuid.UUID]] = set()
         self.written: set[tuple[DeadlineKind, uuid.UUID]] = set()
+        # Inserted in this unit: they have no timers yet, so derivation need not read any.
+        self.created: set[tuple[DeadlineKind, uuid.UUID]] = set()
+        # The session holds flushed rows only weakly; kept here until `finish`, the rows this
+        # unit wrote are still in its identity map when their timers are derived, not read
+        # again (timers.derive).
+        self.kept: list[object] = []
         session.info[_KEY] = self
         event.listen(session, "after_flush", self._guard)
 
@@ -58,10 +64,14 @@ class UnitOfWork:
             kinds = sorted({kind.value for kind, _ in unregistered})
             logger.error("deadlines written without being registered: %s", ", ".join(kinds))
         touched = self.touched | self.written
-        self.touched, self.written = set(), set()
-        if not touched:
-            return 0
-        return derive_timers(self.session, touched, self.today)
+        created = self.created
+        self.touched, self.written, self.created = set(), set(), set()
+        try:
+            if not touched:
+                return 0
+            return derive_timers(self.session, touched, self.today, created)
+        finally:
+            self.kept = []
 
     def close(self) -> None:
         """Detach from the session (after commit or rollback)."""
@@ -75,6 +85,11 @@ class UnitOfWork:
             kind = KIND_OF_MODEL.get(type(instance))
             if kind is not None:
                 self.written.add((kind, instance.id))
+        self.kept += (*session.new, *session.dirty)
+        for instance in session.new:
+            kind = KIND_OF_MODEL.get(type(instance))
+            if kind is not None:
+                self.created.add((kind, instance.id))
 
 
 def unit_of(session: Session) -> UnitOfWork:
@@ -114,10 +129,10 @@ def savepoint(session: Session) -> Iterator[None]:
     """A savepoint of the unit's transaction: rolled back on an error, and then the deadlines
     registered inside it are forgotten (their rows are gone with it)."""
     unit = unit_of(session)
-    touched, written = set(unit.touched), set(unit.written)
+    touched, written, created = set(unit.touched), set(unit.written), set(unit.created)
     try:
         with session.begin_nested():
             yield
     except BaseException:
-        unit.touched, unit.written = touched, written
+        unit.touched, unit.written, unit.created = touched, written, created
         raise

@@ -3,12 +3,13 @@ alone to POST /v1/events, in a savepoint of its own, and answered in the order s
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -18,7 +19,8 @@ from review_service.deadlines.unit_of_work import savepoint
 from review_service.domain.reviews import ReviewRuleError
 from review_service.domain.working_days import OutsideCalendarRange
 from review_service.events.schemas import EventCreate
-from review_service.events.service import Ingested, ingest_event
+from review_service.events.service import Ingested, KnownEvents, ingest_event, known_events
+from review_service.models import Child
 from review_service.problems import ProblemError
 
 # What POST /v1/events answers with a problem document; anything else is a fault of the
@@ -46,15 +48,41 @@ def ingest_batch(
             parsed.append((index, EventCreate.model_validate(raw)))
         except ValidationError as exc:
             answers[index] = _located(index, exc.errors(include_url=False, include_input=False))
+    children, known = _read_ahead(session, [body for _, body in parsed])
     for index, body in _in_lock_order(parsed):
         try:
             with savepoint(session):
-                answers[index] = ingest_event(session, principal, body, now)
+                answers[index] = ingest_event(session, principal, body, now, known)
         except RequestValidationError as exc:
             answers[index] = _located(index, exc.errors())
         except REFUSALS as exc:
             answers[index] = exc
+            _forget(known, children, body)
     return [answers[index] for index in range(len(events))]
+
+
+def _read_ahead(
+    session: Session, bodies: list[EventCreate]
+) -> tuple[dict[uuid.UUID, Child], KnownEvents]:
+    """The children named by id and the events already stored under the batch's keys, each
+    in one query rather than one per event. The children are held here so the session (which
+    holds rows weakly) still has them when each event asks for its child."""
+    ids = {body.child_id for body in bodies if body.child_id is not None}
+    children = {c.id: c for c in session.scalars(select(Child).where(Child.id.in_(ids)))}
+    keys = {
+        (children[body.child_id].local_authority, body.source, body.event_id)
+        for body in bodies
+        if body.child_id in children
+    }
+    return children, known_events(session, keys)
+
+
+def _forget(known: KnownEvents, children: dict[uuid.UUID, Child], body: EventCreate) -> None:
+    # A refused event's savepoint was rolled back, with any event row it stored: its key is
+    # looked up afresh if the batch sends it again.
+    child = children.get(body.child_id) if body.child_id is not None else None
+    if child is not None:
+        known.pop((child.local_authority, body.source, body.event_id), None)
 
 
 # Any bigint that no other advisory lock of the service uses (the scheduler's is LOCK_KEY).

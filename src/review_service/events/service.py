@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,6 +22,7 @@ from review_service.events.effects import apply_event
 from review_service.events.schemas import EffectOut, EventCreate, EventOut
 from review_service.idempotency import request_fingerprint
 from review_service.models import Child, Event, EventEffect
+from review_service.models.base import new_id
 from review_service.pagination import (
     Page,
     decode_instant_id_cursor,
@@ -77,67 +79,110 @@ def _resolve_child(session: Session, principal: Principal, body: EventCreate) ->
     return child
 
 
+# (authority, source, event_id) -> the stored event, or None when there is none: what a
+# batch already knows, so that its events are not looked up one by one (events.batch).
+KnownEvents = dict[tuple[str, str, str], Event | None]
+
+
 def ingest_event(
-    session: Session, principal: Principal, body: EventCreate, now: datetime
+    session: Session,
+    principal: Principal,
+    body: EventCreate,
+    now: datetime,
+    known: KnownEvents | None = None,
 ) -> Ingested:
-    """Store an event once and apply its effects; a repeat gets the first answer again."""
+    """Store an event once and apply its effects; a repeat gets the first answer again.
+    `known` answers for the keys it holds, and learns the event stored under one of them."""
     _validate(body)
     child = _resolve_child(session, principal, body)
-    fingerprint = request_fingerprint(
-        "POST",
-        "/v1/events",
-        body.model_dump(mode="json", exclude={"child_id", "child_external_id", "local_authority"}),
-    )
-    existing = _find(session, child.local_authority, body.source, body.event_id)
+    fingerprint = _fingerprint(body)
+    key = (child.local_authority, body.source, body.event_id)
+    existing = known[key] if known is not None and key in known else _find(session, *key)
     if existing is None:
-        event = Event(
-            local_authority=child.local_authority,
-            child_id=child.id,
-            source=body.source,
-            event_id=body.event_id,
-            type=body.type.value,
-            occurred_at=body.occurred_at,
-            effective_date=body.effective_date,
-            summary=body.summary,
-            received_at=now,
-            received_by=principal.token_name,
-            request_hash=fingerprint,
-        )
-        try:
-            # The unique constraint decides between racing duplicates: the loser waits for
-            # the winner's commit, then fails here and replays the winner's answer.
-            with session.begin_nested():
-                session.add(event)
-                session.flush()
-        except IntegrityError:
-            existing = _find(session, child.local_authority, body.source, body.event_id)
-            assert existing is not None
-        else:
-            effects = apply_event(
-                session,
-                child=child,
-                event_id=event.id,
-                event_type=body.type,
-                happened_on=london_today(body.occurred_at),
-                effective_date=body.effective_date,
-                now=now,
-                received_on=london_today(now),
-            )
-            record_change(
-                session,
-                principal=principal,
-                at=now,
-                action="event.received",
-                resource_type="event",
-                resource_id=event.id,
-                local_authority=event.local_authority,
-                changes={
-                    "type": event.type,
-                    "source": event.source,
-                    "effects": [e.kind for e in effects],
-                },
-            )
-            return Ingested(event_out(event, effects), created=True)
+        event = _event_row(principal, body, child, fingerprint, now)
+        if _stored_first(session, event):
+            if known is not None and key in known:
+                known[key] = event
+            return Ingested(_apply(session, principal, event, body, child, now), created=True)
+        # The unique constraint decides between racing duplicates: the loser waits for the
+        # winner's commit, then fails to store and replays the winner's answer.
+        existing = _find(session, child.local_authority, body.source, body.event_id)
+        assert existing is not None
+    return Ingested(_replay(session, existing, body, child, fingerprint), created=False)
+
+
+def _fingerprint(body: EventCreate) -> str:
+    # The child is compared apart (_replay), however the request named it.
+    exclude = {"child_id", "child_external_id", "local_authority"}
+    return request_fingerprint("POST", "/v1/events", body.model_dump(mode="json", exclude=exclude))
+
+
+def _event_row(
+    principal: Principal, body: EventCreate, child: Child, fingerprint: str, now: datetime
+) -> Event:
+    return Event(
+        id=new_id(),
+        local_authority=child.local_authority,
+        child_id=child.id,
+        source=body.source,
+        event_id=body.event_id,
+        type=body.type.value,
+        occurred_at=body.occurred_at,
+        effective_date=body.effective_date,
+        summary=body.summary,
+        received_at=now,
+        received_by=principal.token_name,
+        request_hash=fingerprint,
+    )
+
+
+def _stored_first(session: Session, event: Event) -> bool:
+    """Insert the event unless another request stored the same (source, event_id) first."""
+    try:
+        with session.begin_nested():
+            session.add(event)
+            session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def _apply(
+    session: Session,
+    principal: Principal,
+    event: Event,
+    body: EventCreate,
+    child: Child,
+    now: datetime,
+) -> EventOut:
+    """Apply a newly stored event's effects and audit it; its answer."""
+    effects = apply_event(
+        session,
+        child=child,
+        event_id=event.id,
+        event_type=body.type,
+        happened_on=london_today(body.occurred_at),
+        effective_date=body.effective_date,
+        now=now,
+        received_on=london_today(now),
+    )
+    record_change(
+        session,
+        principal=principal,
+        at=now,
+        action="event.received",
+        resource_type="event",
+        resource_id=event.id,
+        local_authority=event.local_authority,
+        changes={"type": event.type, "source": event.source, "effects": [e.kind for e in effects]},
+    )
+    return event_out(event, effects)
+
+
+def _replay(
+    session: Session, existing: Event, body: EventCreate, child: Child, fingerprint: str
+) -> EventOut:
+    """The first answer to a repeat; a different child or body under the same key is refused."""
     if existing.child_id != child.id:
         # The child is part of the event: the same pair about another child is not a retry.
         raise Conflict(
@@ -148,9 +193,22 @@ def ingest_event(
             f"event {body.event_id!r} from {body.source!r} was already received "
             "with a different body"
         )
-    return Ingested(
-        event_out(existing, _effects_of(session, [existing.id])[existing.id]), created=False
-    )
+    return event_out(existing, _effects_of(session, [existing.id])[existing.id])
+
+
+def known_events(session: Session, keys: Collection[tuple[str, str, str]]) -> KnownEvents:
+    """The stored events of many (authority, source, event_id) keys in one query; a key
+    with none maps to None."""
+    known: KnownEvents = dict.fromkeys(keys)
+    if keys:
+        rows = session.scalars(
+            select(Event).where(
+                tuple_(Event.local_authority, Event.source, Event.event_id).in_(list(keys))
+            )
+        )
+        for event in rows:
+            known[(event.local_authority, event.source, event.event_id)] = event
+    return known
 
 
 def _find(session: Session, local_authority: str, source: str, event_id: str) -> Event | None:

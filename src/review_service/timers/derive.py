@@ -3,21 +3,23 @@
 The rows always equal what `domain.reminders` computes for each deadline as it now stands:
 pending timers of a moved deadline are replaced, those of a finished thing withdrawn, and an
 escalation that already fired for the same date is not fired again. However many deadlines,
-the work is a handful of statements: one read per kind of row, per kind of fact and of
-timers (in chunks of `CHUNK` ids), one delete, one insert and one update of timers.
+the work is a handful of statements: one read per kind of row and per kind of fact (rows
+the session already holds are not read again), one of timers (in chunks of `CHUNK` ids;
+none for deadlines created in this transaction), one delete, one insert and one update.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from review_service.deadlines.registry import REGISTRY, Facts, OpenDeadline
 from review_service.domain.deadlines import DeadlineKind, waits_on_review
@@ -56,61 +58,110 @@ class _Changes:
     changed: set[tuple[str, uuid.UUID]] = field(default_factory=set)
 
 
+def _in_session(
+    session: Session, model: Any, ids: Iterable[uuid.UUID]
+) -> tuple[dict[uuid.UUID, Any], list[uuid.UUID]]:
+    """The rows of `ids` this session already holds, by id, and the ids it must read. A held
+    row is what a SELECT would give back too (the ORM keeps the instance it has, and the
+    caller flushed first); this only saves the round trip."""
+    held: dict[uuid.UUID, Any] = {}
+    missing: list[uuid.UUID] = []
+    identities = session.identity_map
+    for row_id in ids:
+        row = identities.get(identity_key(model, row_id))
+        if row is None:
+            missing.append(row_id)
+        else:
+            held[row_id] = row
+    return held, missing
+
+
 def with_dependents(
-    session: Session, touched: set[tuple[DeadlineKind, uuid.UUID]]
-) -> set[tuple[DeadlineKind, uuid.UUID]]:
+    session: Session,
+    touched: set[tuple[DeadlineKind, uuid.UUID]],
+    created: Collection[tuple[DeadlineKind, uuid.UUID]] = (),
+) -> tuple[set[tuple[DeadlineKind, uuid.UUID]], list[Milestone]]:
     """The touched deadlines and those whose liveness follows them: a review's preparation
-    milestones stop reminding once it is held or cancelled (RULES.md §5)."""
-    reviews = [i for kind, i in touched if kind is DeadlineKind.REVIEW]
+    milestones stop reminding once it is held or cancelled (RULES.md §5). A review created in
+    this unit has no milestones but those created (and so touched) with it. Also returns the
+    dependent milestones read, whole, so that `_load` need not read them again."""
+    reviews = [i for kind, i in touched if kind is DeadlineKind.REVIEW and (kind, i) not in created]
     result = set(touched)
+    dependents: list[Milestone] = []
     for chunk in _chunks(reviews):
-        for milestone_id, kind in session.execute(
-            select(Milestone.id, Milestone.kind).where(Milestone.review_id.in_(chunk))
-        ):
-            if waits_on_review(kind):
-                result.add((DeadlineKind.MILESTONE, milestone_id))
-    return result
+        for milestone in session.scalars(select(Milestone).where(Milestone.review_id.in_(chunk))):
+            if waits_on_review(milestone.kind):
+                result.add((DeadlineKind.MILESTONE, milestone.id))
+                dependents.append(milestone)
+    return result, dependents
 
 
 def _load(
-    session: Session, by_kind: dict[DeadlineKind, list[uuid.UUID]]
+    session: Session,
+    by_kind: dict[DeadlineKind, list[uuid.UUID]],
+    milestones_read: dict[uuid.UUID, Milestone],
 ) -> tuple[list[tuple[DeadlineKind, Any]], Facts]:
     rows: list[tuple[DeadlineKind, Any]] = []
     plan_ids: set[uuid.UUID] = set()
     review_ids: set[uuid.UUID] = set()
     for kind, ids in by_kind.items():
         registered = REGISTRY[kind]
-        for chunk in _chunks(ids):
-            for row in session.scalars(
-                select(registered.model).where(registered.model.id.in_(chunk))
-            ):
-                rows.append((kind, row))
-                if registered.needs_plan:
-                    plan_ids.add(row.plan_id)
-                if registered.needs_review and row.review_id is not None:
-                    review_ids.add(row.review_id)
+        held, missing = _in_session(session, registered.model, ids)
+        if kind is DeadlineKind.MILESTONE:
+            held |= {i: milestones_read[i] for i in missing if i in milestones_read}
+            missing = [i for i in missing if i not in milestones_read]
+        found = list(held.values())
+        for chunk in _chunks(missing):
+            found += session.scalars(select(registered.model).where(registered.model.id.in_(chunk)))
+        for row in found:
+            rows.append((kind, row))
+            if registered.needs_plan:
+                plan_ids.add(row.plan_id)
+            if registered.needs_review and row.review_id is not None:
+                review_ids.add(row.review_id)
     facts = Facts()
-    for chunk in _chunks(plan_ids):
+    plans, missing = _in_session(session, Plan, plan_ids)
+    facts.plan_authority.update((i, plan.local_authority) for i, plan in plans.items())
+    for chunk in _chunks(missing):
         query = select(Plan.id, Plan.local_authority).where(Plan.id.in_(chunk))
         facts.plan_authority.update(session.execute(query).tuples().all())
-    for chunk in _chunks(review_ids):
+    reviews, missing = _in_session(session, Review, review_ids)
+    facts.review_status.update((i, review.status) for i, review in reviews.items())
+    for chunk in _chunks(missing):
         query = select(Review.id, Review.status).where(Review.id.in_(chunk))
         facts.review_status.update(session.execute(query).tuples().all())
     return rows, facts
 
 
 def _existing(
-    session: Session, by_kind: dict[DeadlineKind, list[uuid.UUID]]
+    session: Session,
+    by_kind: dict[DeadlineKind, list[uuid.UUID]],
+    created: Collection[tuple[DeadlineKind, uuid.UUID]] = (),
 ) -> dict[tuple[str, uuid.UUID], list[Any]]:
+    """The timers of the deadlines, in one statement per chunk of ids whatever their kinds;
+    a deadline created in this unit has none yet, so it is not asked about."""
     timers: dict[tuple[str, uuid.UUID], list[Any]] = defaultdict(list)
-    for kind, ids in by_kind.items():
+    asked = [
+        (kind, deadline_id)
+        for kind, ids in by_kind.items()
+        for deadline_id in ids
+        if (kind, deadline_id) not in created
+    ]
+    for start in range(0, len(asked), CHUNK):
+        grouped: dict[DeadlineKind, list[uuid.UUID]] = defaultdict(list)
+        for kind, deadline_id in asked[start : start + CHUNK]:
+            grouped[kind].append(deadline_id)
         # By type and id: (subject_type, subject_id) is what the index leads with.
-        for chunk in _chunks(ids):
-            query = select(*_TIMER_COLUMNS).where(
-                Timer.subject_type == kind.value, Timer.subject_id.in_(chunk)
+        query = select(*_TIMER_COLUMNS).where(
+            or_(
+                *(
+                    and_(Timer.subject_type == kind.value, Timer.subject_id.in_(ids))
+                    for kind, ids in grouped.items()
+                )
             )
-            for timer in session.execute(query):
-                timers[(timer.subject_type, timer.subject_id)].append(timer)
+        )
+        for timer in session.execute(query):
+            timers[(timer.subject_type, timer.subject_id)].append(timer)
     return timers
 
 
@@ -212,17 +263,22 @@ def _write(session: Session, changes: _Changes) -> None:
 
 
 def derive_timers(
-    session: Session, touched: set[tuple[DeadlineKind, uuid.UUID]], today: date
+    session: Session,
+    touched: set[tuple[DeadlineKind, uuid.UUID]],
+    today: date,
+    created: Collection[tuple[DeadlineKind, uuid.UUID]] = (),
 ) -> int:
     """Make the timers of every touched deadline (and of the milestones that follow a touched
-    review) equal what the deadline now calls for, as of `today`. Returns how many deadlines'
-    timers had to change."""
+    review) equal what the deadline now calls for, as of `today`. `created`: those of them
+    inserted in this transaction, which have no timers to read yet. Returns how many
+    deadlines' timers had to change."""
     session.flush()
     by_kind: dict[DeadlineKind, list[uuid.UUID]] = defaultdict(list)
-    for kind, deadline_id in with_dependents(session, touched):
+    deadlines, dependents = with_dependents(session, touched, created)
+    for kind, deadline_id in deadlines:
         by_kind[kind].append(deadline_id)
-    rows, facts = _load(session, by_kind)
-    existing = _existing(session, by_kind)
+    rows, facts = _load(session, by_kind, {m.id: m for m in dependents})
+    existing = _existing(session, by_kind, created)
     contexts: dict[str, DeadlineContext] = {}
     changes = _Changes()
     found: set[tuple[str, uuid.UUID]] = set()

@@ -30,7 +30,7 @@ from review_service.domain.retries import (
 )
 from review_service.models import Delivery, DeliveryAttempt, OutboxMessage, WebhookSubscription
 from review_service.observability.metrics import DELIVERY_OUTCOMES
-from review_service.webhooks.outbox import publish
+from review_service.webhooks.outbox import publish, subscriptions_changed
 from review_service.webhooks.signing import webhook_headers
 from review_service.webhooks.transport import RefusedDestination, attempt_deadline, delivery_client
 
@@ -221,9 +221,12 @@ def record(
     result: Result,
     now: datetime,
     schedule: tuple[int, ...] = DEFAULT_RETRY_SCHEDULE,
+    delivery: Delivery | None = None,
 ) -> Outcome:
-    """Store an attempt and move the delivery on (delivered, retry, failed, gone)."""
-    delivery = session.get(Delivery, result.job.delivery_id)
+    """Store an attempt and move the delivery on (delivered, retry, failed, gone);
+    `delivery` is its row when the caller read it already."""
+    if delivery is None:
+        delivery = session.get(Delivery, result.job.delivery_id)
     if delivery is None or delivery.status != "pending":
         return Outcome.DELIVERED if delivery and delivery.status == "delivered" else Outcome.FAILED
     delivery.attempts += 1
@@ -268,6 +271,7 @@ def _disable(
     subscription.status = "disabled"
     subscription.disabled_reason = reason
     subscription.updated_at = now
+    subscriptions_changed(session)
     session.execute(
         update(Delivery)
         .where(Delivery.subscription_id == subscription.id, Delivery.status == "pending")
@@ -341,6 +345,14 @@ def deliver_due(
     return len(results)
 
 
+def _read_ahead(session: Session, results: list[Result]) -> dict[uuid.UUID, Delivery]:
+    """The batch's deliveries, by id, in one query rather than one per `record`."""
+    ids = [result.job.delivery_id for result in results]
+    if not ids:
+        return {}
+    return {d.id: d for d in session.scalars(select(Delivery).where(Delivery.id.in_(ids)))}
+
+
 def _record_all(
     sessions: sessionmaker[Session],
     results: list[Result],
@@ -352,17 +364,20 @@ def _record_all(
     common case pays for no savepoints)."""
     try:
         with sessions() as session, session.begin():
+            read = _read_ahead(session, results)
             for result in results:
-                record(session, result, clock.now(), schedule)
+                record(session, result, clock.now(), schedule, read.get(result.job.delivery_id))
         return
     except Exception as exc:  # rolled back whole: record one by one below
         failure = {"msg": "webhook batch recorded one by one", "error_type": type(exc).__name__}
         logger.warning(json.dumps(failure))
     with sessions() as session, session.begin():
+        read = _read_ahead(session, results)
         for result in results:
             try:
                 with session.begin_nested():
-                    record(session, result, clock.now(), schedule)
+                    delivery = read.get(result.job.delivery_id)
+                    record(session, result, clock.now(), schedule, delivery)
             except Exception as exc:
                 # Its lease lapses and it is sent again; the rest of the batch is kept.
                 logger.error(

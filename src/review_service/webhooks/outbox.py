@@ -6,10 +6,14 @@ not at all: nothing is lost between "it changed" and "someone will be told".
 
 from __future__ import annotations
 
+import threading
+import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from review_service.models import Delivery, OutboxMessage, WebhookSubscription
@@ -17,33 +21,100 @@ from review_service.models.base import new_id
 from review_service.webhooks.event_types import EVENT_TYPES
 
 
-def subscribers(
-    session: Session, event_type: str, local_authority: str | None
-) -> list[WebhookSubscription]:
-    """Active subscriptions that want `event_type` from `local_authority`."""
-    return SubscriberCache(session).matching(event_type, local_authority)
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    """What publishing needs of a subscription: who it is and what it wants."""
+
+    id: uuid.UUID
+    event_types: frozenset[str]
+    local_authority: str | None
+
+    def wants(self, event_type: str, local_authority: str | None) -> bool:
+        """Whether a message of `event_type` from `local_authority` goes to it."""
+        return (event_type in self.event_types or "*" in self.event_types) and (
+            self.local_authority is None or self.local_authority == local_authority
+        )
+
+
+# Every write publishes, and reading every subscription each time cost more than the write
+# (issue 9). So each process keeps the active ones, with the stamp of the table they were
+# read under: how many rows, the sum of their versions (the ORM bumps a row's version on
+# every update) and the latest change. Each transaction compares the stamp first, one small
+# aggregate, so a change committed by any process is seen by the next transaction of every
+# other (as policies/cache.py does for policies and calendars). Copies are kept per engine.
+_STAMP = select(
+    func.count(),
+    func.coalesce(func.sum(WebhookSubscription.version), 0),
+    func.max(WebhookSubscription.updated_at),
+).select_from(WebhookSubscription)
+_ROWS = select(
+    WebhookSubscription.id,
+    WebhookSubscription.event_types,
+    WebhookSubscription.local_authority,
+    WebhookSubscription.status,
+    WebhookSubscription.version,
+    WebhookSubscription.updated_at,
+)
+_by_engine: WeakKeyDictionary[Engine, tuple[tuple[Any, ...], list[Subscriber]]] = (
+    WeakKeyDictionary()
+)
+_lock = threading.Lock()
+_MEMO = "webhook_subscribers"  # session.info: (transaction, active subscriptions)
+
+
+def _active(session: Session) -> list[Subscriber]:
+    """The active subscriptions as this transaction sees them, read afresh only when the
+    table changed. The stamp is read once per transaction: after that the transaction sees
+    no other's change (one statement, and no autoflush, per message), and one that changes
+    a subscription itself says so (`subscriptions_changed`)."""
+    transaction = session.get_transaction()
+    memo = session.info.get(_MEMO)
+    if memo is not None and transaction is not None and memo[0] is transaction:
+        remembered: list[Subscriber] = memo[1]
+        return remembered
+    stamp = tuple(session.execute(_STAMP).one())
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    with _lock:
+        held = _by_engine.get(engine)
+    if held is not None and held[0] == stamp:
+        active = held[1]
+    else:
+        rows = session.execute(_ROWS).all()
+        # The stamp of the rows themselves: a change committed between the two reads makes
+        # it differ from the next transaction's, which then reads again.
+        stamp = (
+            len(rows),
+            sum(r.version for r in rows),
+            max((r.updated_at for r in rows), default=None),
+        )
+        active = [
+            Subscriber(r.id, frozenset(r.event_types), r.local_authority)
+            for r in rows
+            if r.status == "active"
+        ]
+        with _lock:
+            _by_engine[engine] = (stamp, active)
+    session.info[_MEMO] = (transaction, active)
+    return active
+
+
+def subscriptions_changed(session: Session) -> None:
+    """Say that this transaction added, changed or removed a subscription: its next message
+    reads the subscriptions again (and flushes the change first)."""
+    session.info.pop(_MEMO, None)
 
 
 class SubscriberCache:
-    """Active subscriptions read once for a batch of messages (the timer job fires
+    """Active subscriptions, read once for a batch of messages (the timer job fires
     thousands in one transaction)."""
 
     def __init__(self, session: Session) -> None:
-        self._all = list(
-            session.scalars(
-                select(WebhookSubscription).where(WebhookSubscription.status == "active")
-            )
-        )
+        self._all = _active(session)
 
-    def matching(self, event_type: str, local_authority: str | None) -> list[WebhookSubscription]:
+    def matching(self, event_type: str, local_authority: str | None) -> list[Subscriber]:
         """Subscriptions that want `event_type` from `local_authority`."""
-        return [sub for sub in self._all if _wants(sub, event_type, local_authority)]
-
-
-def _wants(sub: WebhookSubscription, event_type: str, local_authority: str | None) -> bool:
-    return (event_type in sub.event_types or "*" in sub.event_types) and (
-        sub.local_authority is None or sub.local_authority == local_authority
-    )
+        return [sub for sub in self._all if sub.wants(event_type, local_authority)]
 
 
 def publish(
@@ -74,19 +145,18 @@ def publish(
     # timer job publishes a thousand at a time).
     session.add(message)
     if only is not None:
-        targets = [only]
-    elif cache is not None:
-        targets = cache.matching(event_type, local_authority)
+        target_ids = [only.id]
     else:
-        targets = subscribers(session, event_type, local_authority)
-    for subscription in targets:
-        if subscription.id == exclude:
+        targets = (cache or SubscriberCache(session)).matching(event_type, local_authority)
+        target_ids = [subscriber.id for subscriber in targets]
+    for subscription_id in target_ids:
+        if subscription_id == exclude:
             continue
         session.add(
             Delivery(
                 message_id=message.id,
-                subscription_id=subscription.id,
-                webhook_id=f"msg_{message.id.hex}_{subscription.id.hex[:8]}",
+                subscription_id=subscription_id,
+                webhook_id=f"msg_{message.id.hex}_{subscription_id.hex[:8]}",
                 status="pending",
                 attempts=0,
                 next_attempt_at=now,

@@ -18,7 +18,7 @@ from review_service.pagination import (
     encode_cursor,
 )
 from review_service.problems import Conflict, InvalidRequest, NotFound
-from review_service.webhooks.outbox import publish
+from review_service.webhooks.outbox import publish, subscriptions_changed
 from review_service.webhooks.schemas import SubscriptionCreate, SubscriptionUpdate
 from review_service.webhooks.signing import new_secret
 from review_service.webhooks.urls import url_problem
@@ -89,6 +89,7 @@ def create_subscription(
     )
     session.add(subscription)
     session.flush()
+    subscriptions_changed(session)
     _audit(
         session,
         principal,
@@ -138,6 +139,7 @@ def update_subscription(
         )
     subscription.updated_at = now
     session.flush()
+    subscriptions_changed(session)
     _audit(session, principal, now, "webhook_subscription.updated", subscription, changes)
     return subscription
 
@@ -179,6 +181,7 @@ def delete_subscription(
     ):
         session.delete(delivery)
     session.delete(subscription)
+    subscriptions_changed(session)
     session.flush()
 
 

@@ -4,6 +4,7 @@ clock stands at Mon 2 Mar 2026."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -306,3 +307,34 @@ def test_the_childs_wishes(client: TestClient, admin_headers: Headers) -> None:
                     child_wishes={"who": ["IRO"], "how": ["letter"]})
     assert held["child_wishes"] == {"who": ["IRO"], "where": None, "chairs_own_review": None,
                                     "how": ["letter"]}
+
+
+def _board_page(client: TestClient, headers: Headers) -> str:
+    """The IRO unit board as the token's authority sees it (logged in through its form)."""
+    login = client.get("/board/login")
+    form_token = re.search(r'name="csrf_token" value="([^"]+)"', login.text)
+    assert form_token is not None
+    token = headers["Authorization"].removeprefix("Bearer ")
+    client.post("/board/login", data={"token": token, "csrf_token": form_token[1]})
+    page = client.get("/board")
+    assert page.status_code == 200, page.text
+    return page.text
+
+
+def test_an_overdue_conference_counts_on_the_board_of_its_authority_only(
+    client: TestClient, admin_headers: Headers, make_token: TokenFactory
+) -> None:
+    # Mon 2 Feb + 15 WD -> Mon 23 Feb: overdue on Mon 2 Mar. Due Mon 16 Mar: not overdue.
+    overdue = open_enquiry(client, admin_headers, create_child(client, admin_headers)["id"],
+                           strategy="2026-02-02")
+    in_time = open_enquiry(client, admin_headers, create_child(client, admin_headers)["id"],
+                           strategy="2026-02-23")
+    elsewhere = open_enquiry(client, admin_headers, create_child(
+        client, admin_headers, local_authority="LA2")["id"], strategy="2026-02-02")
+    listed = client.get(BASE, params={"overdue": "true"}, headers=admin_headers).json()
+    assert {e["id"] for e in listed["items"]} == {overdue["id"], elsewhere["id"]}
+    page = _board_page(client, make_token("read", local_authority="LA1"))
+    overdue_section = page.split('id="overdue"', 1)[1].split("<h2", 1)[0]
+    assert f"{BASE}/{overdue['id']}" in overdue_section
+    assert f"{BASE}/{in_time['id']}" not in overdue_section
+    assert elsewhere["id"] not in page  # another authority's, behind the wall

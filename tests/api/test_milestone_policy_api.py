@@ -164,3 +164,18 @@ def test_statutory_kinds_cannot_be_turned_off(client: TestClient, admin_headers:
         ALL_ABOUT_ME)
     put = client.get("/openapi.json").json()["paths"]["/v1/policies/{local_authority}"]["put"]
     assert "422" in put["responses"]
+
+
+def test_a_kind_off_when_the_plan_opened_is_created_when_turned_on(
+    client: TestClient, admin_headers: Headers, db_session: Session
+) -> None:
+    _put_policy(client, admin_headers, milestones_off=["management_oversight", *ALL_ABOUT_ME])
+    cin = create_plan(client, admin_headers, plan_type="child_in_need", start_date="2025-09-01")
+    assert _plan_milestones(db_session, cin["id"]) == []
+    _put_policy(client, admin_headers, milestones_off=ALL_ABOUT_ME)
+    # Mon 1 Sep 2025 + 9 months: Mon 1 Jun 2026, and only one however often it is re-derived.
+    assert _plan_milestones(db_session, cin["id"]) == [
+        ("management_oversight", "2026-06-01", "pending")]
+    _put_policy(client, admin_headers, milestones_off=ALL_ABOUT_ME, core_group_interval_weeks=5)
+    assert _plan_milestones(db_session, cin["id"]) == [
+        ("management_oversight", "2026-06-01", "pending")]

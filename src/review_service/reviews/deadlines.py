@@ -28,7 +28,6 @@ from review_service.domain.milestones import (
     pre_review_milestones,
 )
 from review_service.domain.plan_types import PlanType
-from review_service.domain.policy import DEFAULT_POLICY
 from review_service.domain.review_series import ReviewSeries
 from review_service.domain.reviews import (
     ReviewStatus,
@@ -204,12 +203,14 @@ def recompute_plan_deadlines(
     moved = 0
     for review in repository.pending_reviews(session, plan.id):
         moved += recompute_review_due(session, plan, review, ctx, now)
-    # A plan-level kind the authority turned on (off by default, RULES.md §5) opens now.
+    # A plan-level kind the authority turned on (RULES.md §5) opens now, if the plan has none
+    # of it (one it withdrew is reopened below). Statutory kinds are never off: a plan
+    # without one was posted or imported mid-way, and is left as it came.
     present = {m.kind for m in repository.plan_level_milestones_of(session, [plan.id])[plan.id]}
     turned_on = [
         due
         for due in plan_milestones(PlanType(plan.type), plan.start_date, ctx.calendar, ctx.policy)
-        if due.kind.value in DEFAULT_POLICY.milestones_off and due.kind.value not in present
+        if not RULE_BY_KIND[due.kind].statutory and due.kind.value not in present
     ]
     _sync(session, plan, None, turned_on, [])
     return moved + rederive_plan_milestones(session, plan, ctx)

@@ -122,12 +122,17 @@ def recompute_unplanned(session: Session, request: CalendarRecompute, now: datet
             query = query.where(model.local_authority == request.local_authority)
         return query
 
-    enquiries = session.scalars(scoped(select(ChildProtectionEnquiry), ChildProtectionEnquiry))
-    considerations = session.scalars(scoped(select(Consideration), Consideration))
-    meetings = session.execute(
-        scoped(select(Meeting, Event.effective_date, Event.occurred_at), Meeting).join(
-            Event, Meeting.event_id == Event.id
-        )
+    # Read whole before any is re-derived: the policy look-ups query as they go.
+    enquiries = list(
+        session.scalars(scoped(select(ChildProtectionEnquiry), ChildProtectionEnquiry))
+    )
+    considerations = list(session.scalars(scoped(select(Consideration), Consideration)))
+    meetings = list(
+        session.execute(
+            scoped(select(Meeting, Event.effective_date, Event.occurred_at), Meeting).join(
+                Event, Meeting.event_id == Event.id
+            )
+        ).tuples()
     )
     return (
         _rederive(

@@ -179,3 +179,25 @@ def test_a_kind_off_when_the_plan_opened_is_created_when_turned_on(
     _put_policy(client, admin_headers, milestones_off=ALL_ABOUT_ME, core_group_interval_weeks=5)
     assert _plan_milestones(db_session, cin["id"]) == [
         ("management_oversight", "2026-06-01", "pending")]
+
+
+def test_a_changed_offset_moves_open_post_review_milestones_and_never_a_done_one(
+    client: TestClient, admin_headers: Headers
+) -> None:
+    plan = create_plan(client, admin_headers, plan_type="looked_after", start_date="2026-02-02")
+    held = complete(client, admin_headers, plan["next_review"]["id"], "2026-02-27",
+                    participation_code="PN1")
+    milestones = {m["kind"]: m for m in held["milestones"]}
+    # Held Fri 27 Feb: decisions 5 WD on (Fri 6 Mar), care plan 10 WD on (Fri 13 Mar).
+    assert milestones["decisions_record"]["due_by"] == "2026-03-06"
+    assert milestones["care_plan_updated"]["due_by"] == "2026-03-13"
+    done = client.patch(
+        f"/v1/reviews/{held['id']}/milestones/{milestones['decisions_record']['id']}",
+        json={"status": "done", "completed_on": "2026-03-02"}, headers=admin_headers)
+    assert done.status_code == 200, done.text
+    _put_policy(client, admin_headers, decisions_record_working_days=3,
+                care_plan_updated_working_days=5)
+    review = client.get(f"/v1/reviews/{held['id']}", headers=admin_headers).json()
+    after = {m["kind"]: (m["due_by"], m["status"]) for m in review["milestones"]}
+    assert after["decisions_record"] == ("2026-03-06", "done")  # done: never moves
+    assert after["care_plan_updated"] == ("2026-03-06", "pending")  # 27 Feb + 5 WD

@@ -4,6 +4,7 @@ clock stands at Mon 2 Mar 2026."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -120,6 +121,14 @@ def test_a_late_conference_and_the_walls(client: TestClient, admin_headers: Head
     assert client.post(BASE, json={"child_id": child["id"],
                                    "strategy_discussion_on": "2026-02-09"},
                        headers=reader).status_code == 403
+    # Its audit trail is walled the same way.
+    trail = {"resource_id": enquiry["id"]}
+    own = client.get("/v1/audit", params=trail,
+                     headers=make_token("admin", local_authority="LA1")).json()["items"]
+    assert sorted(e["action"] for e in own) == ["child_protection_enquiry.conferenced",
+                                                "child_protection_enquiry.opened"]
+    assert client.get("/v1/audit", params=trail, headers=make_token(
+        "admin", local_authority="LA2")).json()["items"] == []
 
 
 def test_list_filters_and_cursor(client: TestClient, admin_headers: Headers) -> None:
@@ -306,3 +315,88 @@ def test_the_childs_wishes(client: TestClient, admin_headers: Headers) -> None:
                     child_wishes={"who": ["IRO"], "how": ["letter"]})
     assert held["child_wishes"] == {"who": ["IRO"], "where": None, "chairs_own_review": None,
                                     "how": ["letter"]}
+
+
+def _board_page(client: TestClient, headers: Headers) -> str:
+    """The IRO unit board as the token's authority sees it (logged in through its form)."""
+    login = client.get("/board/login")
+    form_token = re.search(r'name="csrf_token" value="([^"]+)"', login.text)
+    assert form_token is not None
+    token = headers["Authorization"].removeprefix("Bearer ")
+    client.post("/board/login", data={"token": token, "csrf_token": form_token[1]})
+    page = client.get("/board")
+    assert page.status_code == 200, page.text
+    return page.text
+
+
+def test_an_overdue_conference_counts_on_the_board_of_its_authority_only(
+    client: TestClient, admin_headers: Headers, make_token: TokenFactory
+) -> None:
+    # Mon 2 Feb + 15 WD -> Mon 23 Feb: overdue on Mon 2 Mar. Due Mon 16 Mar: not overdue.
+    overdue = open_enquiry(client, admin_headers, create_child(client, admin_headers)["id"],
+                           strategy="2026-02-02")
+    in_time = open_enquiry(client, admin_headers, create_child(client, admin_headers)["id"],
+                           strategy="2026-02-23")
+    elsewhere = open_enquiry(client, admin_headers, create_child(
+        client, admin_headers, local_authority="LA2")["id"], strategy="2026-02-02")
+    listed = client.get(BASE, params={"overdue": "true"}, headers=admin_headers).json()
+    assert {e["id"] for e in listed["items"]} == {overdue["id"], elsewhere["id"]}
+    page = _board_page(client, make_token("read", local_authority="LA1"))
+    overdue_section = page.split('id="overdue"', 1)[1].split("<h2", 1)[0]
+    assert f"{BASE}/{overdue['id']}" in overdue_section
+    assert f"{BASE}/{in_time['id']}" not in overdue_section
+    assert elsewhere["id"] not in page  # another authority's, behind the wall
+
+
+def test_a_child_who_will_not_attend_needs_the_chair_to_meet_them(
+    client: TestClient, admin_headers: Headers
+) -> None:
+    lac = create_plan(client, admin_headers, plan_type="looked_after", start_date="2026-02-02")
+    review_id = lac["next_review"]["id"]
+    check = f"/v1/reviews/{review_id}/attendance-check"
+
+    def codes() -> list[str]:
+        response = client.get(check, headers=admin_headers)
+        assert response.status_code == 200, response.text
+        return [w["code"] for w in response.json()["warnings"]]
+
+    child = client.post(f"/v1/reviews/{review_id}/attendees", json={
+        "name": "The child", "role": "child", "reply": "accepted"}, headers=admin_headers)
+    assert child.status_code == 201, child.text
+    assert "chair_meets_child_required" not in codes()  # the child will be there
+    assert "child_chairs_own_review" not in codes()
+    declined = client.patch(f"/v1/reviews/{review_id}/attendees/{child.json()['id']}",
+                            json={"reply": "declined"}, headers=admin_headers)
+    assert declined.status_code == 200, declined.text
+    assert "chair_meets_child_required" in codes()
+    review = client.get(f"/v1/reviews/{review_id}", headers=admin_headers).json()
+    (meets,) = [m for m in review["milestones"] if m["kind"] == "chair_meets_child"]
+    done = client.patch(f"/v1/reviews/{review_id}/milestones/{meets['id']}",
+                        json={"status": "done", "completed_on": "2026-02-27"},
+                        headers=admin_headers)
+    assert done.status_code == 200, done.text
+    assert "chair_meets_child_required" not in codes()  # the chair met the child
+
+
+def test_every_choice_on_the_menu_and_nothing_else(client: TestClient,
+                                                   admin_headers: Headers) -> None:
+    lac = create_plan(client, admin_headers, plan_type="looked_after", start_date="2026-02-02")
+    review_id = lac["next_review"]["id"]
+    menu = ["discussion", "video_blog", "letter", "presentation", "creative", "interview",
+            "activity", "other"]
+    scheduled = client.post(f"/v1/reviews/{review_id}/schedule", json={
+        "scheduled_for": "2026-02-27T10:00:00+00:00",
+        "child_wishes": {"who": ["nan"], "how": menu}}, headers=admin_headers)
+    assert scheduled.status_code == 200, scheduled.text
+    assert scheduled.json()["child_wishes"]["how"] == menu
+    refused = client.post(f"/v1/reviews/{review_id}/complete", json={
+        "held_on": "2026-02-27", "participation_code": "PN1",
+        "child_wishes": {"who": [], "how": ["Letter"]}}, headers=admin_headers)
+    assert refused.status_code == 422
+    assert "child_wishes" in refused.text
+    unknown_field = client.post(f"/v1/reviews/{review_id}/complete", json={
+        "held_on": "2026-02-27", "participation_code": "PN1",
+        "child_wishes": {"who": [], "how": [], "mood": "happy"}}, headers=admin_headers)
+    assert unknown_field.status_code == 422
+    review = client.get(f"/v1/reviews/{review_id}", headers=admin_headers).json()
+    assert (review["status"], review["child_wishes"]["how"]) == ("scheduled", menu)

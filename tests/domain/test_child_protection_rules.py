@@ -3,7 +3,9 @@ per plan type (§4), milestones as policy (§5) and the child's wishes (§6). Da
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -27,6 +29,7 @@ from review_service.domain.events import (
 from review_service.domain.milestones import (
     MilestoneKind,
     StatutoryMilestone,
+    chained_due,
     check_milestones_off,
     conference_milestones,
     next_in_chain,
@@ -62,6 +65,58 @@ def test_initial_conference_is_due_15_working_days_after_the_strategy_discussion
     strategy: date, due: date
 ) -> None:
     assert conference_due_by(strategy, EW) == due
+
+
+GOVUK_FEED = Path(__file__).resolve().parents[1] / "data" / "govuk-bank-holidays.json"
+
+
+def _govuk_bank_holidays() -> set[date]:
+    events = json.loads(GOVUK_FEED.read_text())["england-and-wales"]["events"]
+    return {date.fromisoformat(event["date"]) for event in events}
+
+
+def _count_on(start: date, n: int, holidays: set[date]) -> date:
+    """A naive walk, for holding the engine against GOV.UK's own feed."""
+    day = start
+    while n:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in holidays:
+            n -= 1
+    return day
+
+
+@pytest.mark.parametrize(
+    ("strategy", "due", "skipped"),
+    [
+        # Christmas 2021 fell on a weekend: substitute days Mon 27 and Tue 28 Dec, and New
+        # Year's Day (Sat) on Mon 3 Jan 2022. From Mon 20 Dec: 21-24 (4), 29-31 (7),
+        # 4-7 Jan (11), 10-13 (15) -> Thu 13 Jan 2022.
+        (D(2021, 12, 20), D(2022, 1, 13), [D(2021, 12, 27), D(2021, 12, 28), D(2022, 1, 3)]),
+        # Christmas Day 2022 a Sunday: Boxing Day Mon 26, substitute Tue 27 Dec; New Year's
+        # Day substitute Mon 2 Jan 2023. From Mon 19 Dec: 20-23 (4), 28-30 (7), 3-6 Jan (11),
+        # 9-12 (15) -> Thu 12 Jan 2023.
+        (D(2022, 12, 19), D(2023, 1, 12), [D(2022, 12, 26), D(2022, 12, 27), D(2023, 1, 2)]),
+        # Easter 2025 and the early May bank holiday: from Thu 10 Apr: 11, 14-17 (5), Good
+        # Friday 18 and Easter Monday 21 skipped, 22-25 (9), 28-30, 1, 2 May (14), Mon 5 May
+        # skipped -> Tue 6 May 2025.
+        (D(2025, 4, 10), D(2025, 5, 6), [D(2025, 4, 18), D(2025, 4, 21), D(2025, 5, 5)]),
+        # An Easter in March (2027): from Mon 22 Mar: 23-25 (3), Good Friday 26 and Easter
+        # Monday 29 skipped, 30, 31, 1, 2 Apr (7), 5-9 (12), 12-14 (15) -> Wed 14 Apr 2027.
+        (D(2027, 3, 22), D(2027, 4, 14), [D(2027, 3, 26), D(2027, 3, 29)]),
+    ],
+)
+def test_the_conference_over_christmas_and_easter_as_govuk_has_them(
+    strategy: date, due: date, skipped: list[date]
+) -> None:
+    holidays = _govuk_bank_holidays()
+    assert set(skipped) <= holidays
+    assert conference_due_by(strategy, EW) == due == _count_on(strategy, 15, holidays)
+
+
+def test_the_first_core_group_over_christmas_with_substitute_days() -> None:
+    # Conference Mon 19 Dec 2022 + 10 WD: 20-23 (4), 28-30 (7), 3-5 Jan (10) -> Thu 5 Jan.
+    due = first_core_group_due_by(D(2022, 12, 19), EW)
+    assert due == D(2023, 1, 5) == _count_on(D(2022, 12, 19), 10, _govuk_bank_holidays())
 
 
 def test_a_conference_is_late_only_when_held_after_its_due_date() -> None:
@@ -104,6 +159,33 @@ def test_core_group_chain() -> None:
                          D(2024, 5, 20), EW, DEFAULT_POLICY) is None
 
 
+def test_an_open_chained_milestone_under_a_changed_policy() -> None:
+    four_weekly = DEFAULT_POLICY.with_overrides({"core_group_interval_weeks": 4})
+    # The last core group met Fri 13 Feb 2026 (it was due Mon 16 Feb): 4 weeks -> Fri 13 Mar.
+    previous = (D(2026, 2, 13), D(2026, 2, 16))
+    assert chained_due(MilestoneKind.CORE_GROUP, D(2026, 2, 2), previous, EW,
+                       four_weekly) == D(2026, 3, 13)
+    # None met yet: from the plan's start, Mon 2 Feb + 4 weeks -> Mon 2 Mar.
+    assert chained_due(MilestoneKind.CORE_GROUP, D(2026, 2, 2), None, EW,
+                       four_weekly) == D(2026, 3, 2)
+    # A carer letter counts from the day the last was due (Wed 4 Feb), not the day it was
+    # written (Tue 10 Feb): 4 months -> Thu 4 Jun 2026.
+    four_monthly = DEFAULT_POLICY.with_overrides({"carer_letter_months": 4})
+    assert chained_due(MilestoneKind.CARER_LETTER, D(2025, 8, 4),
+                       (D(2026, 2, 10), D(2026, 2, 4)), EW, four_monthly) == D(2026, 6, 4)
+    # The first letter from the start, the month's end clamped: Sun 31 Aug 2025 + 6 months.
+    assert chained_due(MilestoneKind.CARER_LETTER, D(2025, 8, 31), None, EW,
+                       DEFAULT_POLICY) == D(2026, 2, 28)
+    # A chain whose kind is off opens nothing when one is done.
+    assert next_in_chain(MilestoneKind.CARER_LETTER, PlanType.LOOKED_AFTER, D(2026, 2, 10),
+                         D(2026, 2, 4), EW, DEFAULT_POLICY) is None
+    on = DEFAULT_POLICY.with_overrides({"milestones_off": []})
+    letter = next_in_chain(MilestoneKind.CARER_LETTER, PlanType.LOOKED_AFTER, D(2026, 2, 10),
+                           D(2026, 2, 4), EW, on)
+    assert letter is not None
+    assert letter.due_by == D(2026, 8, 4)
+
+
 def test_a_conference_opens_the_first_core_group() -> None:
     kinds = {m.kind: m.due_by for m in conference_milestones(D(2024, 12, 16), EW, DEFAULT_POLICY)}
     # Mon 16 Dec 2024 + 10 WD: 17..24 (6), 27, 30, 31 (9), 2 Jan (10).
@@ -135,6 +217,19 @@ IN_CARE = {PlanType.LOOKED_AFTER, PlanType.SHORT_BREAKS, PlanType.PATHWAY}
 )
 def test_which_plans_an_event_touches(event_type: EventType, touched: set[PlanType]) -> None:
     assert affected_plan_types(event_type, DEFAULT_POLICY) == touched
+
+
+@pytest.mark.parametrize("plan_type", list(PlanType))
+def test_the_event_table_for_each_plan_type(plan_type: PlanType) -> None:
+    in_care = plan_type in IN_CARE
+    touched_by = {t for t in EventType if plan_type in affected_plan_types(t, DEFAULT_POLICY)}
+    if in_care:  # every event reaches a child in care's plan
+        assert touched_by == set(EventType)
+    else:  # a protection, CIN or early help plan: all but the placement and care-plan types
+        assert touched_by == {t for t in EventType if t.value not in
+                              DEFAULT_POLICY.in_care_event_types}
+        assert EventType.MISSING_FROM_HOME in touched_by
+        assert EventType.PLACEMENT_CHANGE_PROPOSED not in touched_by
 
 
 def test_the_event_table_is_the_authoritys_policy() -> None:

@@ -151,7 +151,9 @@ def _kind_query(
     filtered; the child's external id is joined only to the rows a list shows."""
     model = registered.model
     columns: list[Any] = [model.id, model.due_by]
-    if hasattr(model, "plan_id"):
+    # An enquiry has a plan_id too, but null until its conference opens a plan: joining
+    # plans would drop every open one.
+    if kind != CONFERENCE_KIND:
         chair = model.chair_id if hasattr(model, "chair_id") else Plan.chair_id
         # A review carries its plan's authority and type: its own index then serves.
         plan_type: Any = model.plan_type if hasattr(model, "plan_type") else Plan.type

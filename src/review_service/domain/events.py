@@ -94,6 +94,23 @@ class PlannedEffect:
     due_by: date
 
 
+def consideration_due_by(received_on: date, calendar: WorkingDayCalendar, policy: Policy) -> date:
+    """RULES.md §4: the chair considers an event within the policy's working days of its
+    receipt."""
+    return calendar.within_working_days(received_on, policy.consideration_working_days)
+
+
+def ended_on(effective_date: date | None, happened_on: date) -> date:
+    """The day a home ended: the event's effective date, else the day it happened."""
+    return effective_date or happened_on
+
+
+def disruption_meeting_due_by(ended: date, calendar: WorkingDayCalendar, policy: Policy) -> date:
+    """RULES.md §2 [001]: a disruption meeting within the policy's working days of the
+    ending."""
+    return calendar.within_working_days(ended, policy.disruption_meeting_working_days)
+
+
 def decide_effects(
     event_type: EventType,
     *,
@@ -110,14 +127,12 @@ def decide_effects(
         # [001]: the review must take place before the change; due no later than it.
         return [PlannedEffect(EffectKind.REVIEW_BROUGHT_FORWARD, effective_date)]
     consideration = PlannedEffect(
-        EffectKind.CONSIDERATION_OPENED,
-        calendar.within_working_days(received_on, policy.consideration_working_days),
+        EffectKind.CONSIDERATION_OPENED, consideration_due_by(received_on, calendar, policy)
     )
     if event_type is EventType.PLACEMENT_ENDED_UNPLANNED:
-        ended_on = effective_date or happened_on
         meeting = PlannedEffect(
             EffectKind.DISRUPTION_MEETING_CREATED,
-            calendar.within_working_days(ended_on, policy.disruption_meeting_working_days),
+            disruption_meeting_due_by(ended_on(effective_date, happened_on), calendar, policy),
         )
         return [meeting, consideration]
     return [consideration]

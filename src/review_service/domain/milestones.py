@@ -266,10 +266,31 @@ def is_on(kind: MilestoneKind, policy: Policy) -> bool:
     return kind.value not in policy.milestones_off
 
 
-def recurring_due(start: date, ordinal: int, policy: Policy) -> date:
-    """RULES.md §5 [003]: the `ordinal`-th (1, 2, ...) carer letter is due that many
-    intervals after the plan's start, counted from the start (no drift from late letters)."""
-    return add_months(start, policy.carer_letter_months * ordinal)
+# RULES.md §2, §5: each chained kind and the kinds whose completion opens the next of it.
+CHAINS: dict[MilestoneKind, frozenset[MilestoneKind]] = {
+    MilestoneKind.CORE_GROUP: frozenset({MilestoneKind.FIRST_CORE_GROUP, MilestoneKind.CORE_GROUP}),
+    MilestoneKind.CARER_LETTER: frozenset({MilestoneKind.CARER_LETTER}),
+}
+
+
+def _chain_anchor(follows: MilestoneKind, done_on: date, due_by: date) -> date:
+    # RULES.md §2: a core group counts from the day the last one met; §5 [003]: a carer
+    # letter from the day the last one was due (a late letter does not push the next).
+    return done_on if follows is MilestoneKind.CORE_GROUP else due_by
+
+
+def chained_due(
+    kind: MilestoneKind,
+    plan_start: date,
+    previous: tuple[date, date] | None,
+    calendar: WorkingDayCalendar,
+    policy: Policy,
+) -> date:
+    """An open milestone of a chain (`core_group`, `carer_letter`) re-derived under the policy
+    now in force: from the last one done (`previous` = (done on, due by)), or from the plan's
+    start when none of its chain is done yet."""
+    day = plan_start if previous is None else _chain_anchor(kind, *previous)
+    return RULE_BY_KIND[kind].due(day, calendar, policy)
 
 
 def _milestones(
@@ -312,16 +333,13 @@ def next_in_chain(
 ) -> MilestoneDue | None:
     """The milestone a done one opens: the next core group from the date the last met
     (RULES.md §2), the next carer letter an interval after the last one was due (§5)."""
-    if kind in (MilestoneKind.FIRST_CORE_GROUP, MilestoneKind.CORE_GROUP):
-        follows, day = MilestoneKind.CORE_GROUP, done_on
-    elif kind is MilestoneKind.CARER_LETTER:
-        follows, day = MilestoneKind.CARER_LETTER, due_by
-    else:
+    follows = next((chained for chained, after in CHAINS.items() if kind in after), None)
+    if follows is None:
         return None
     rule = RULE_BY_KIND[follows]
     if plan_type not in rule.plan_types or not is_on(follows, policy):
         return None
-    due = rule.due(day, calendar, policy)
+    due = rule.due(_chain_anchor(follows, done_on, due_by), calendar, policy)
     return MilestoneDue(follows, due, rule.owner_role)
 
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from review_service.domain.deadlines import ActionStatus
@@ -87,6 +87,11 @@ class Milestone(IdMixin, Base):
     owner_role: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20), default=MilestoneStatus.PENDING.value)
     completed_on: Mapped[date | None] = mapped_column(Date)
+    # RULES.md §5: withdrawn because the authority turned its kind off; turning the kind back
+    # on reopens it (and no milestone a chair marked not applicable).
+    withdrawn_by_policy: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
 
 class Attendee(IdMixin, Base):

@@ -50,6 +50,7 @@ def update_plan_milestone(
     before = milestone.status
     milestone.status = body.status.value
     milestone.completed_on = completed_on
+    milestone.withdrawn_by_policy = False  # a chair's decision now, not the policy's
     touch(session, DeadlineKind.MILESTONE, milestone.id)
     opened = None
     if completed_on is not None and was_open and plan.status == PlanStatus.OPEN:

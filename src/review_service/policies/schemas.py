@@ -108,12 +108,14 @@ _POLICY_DESCRIPTIONS = {
         "(RULES.md §5 [003])."
     ),
     "carer_letter_months": (
-        "Months between the carer's letters to the child, from the plan's start "
-        "(RULES.md §5 [003])."
+        "Months between the carer's letters to the child: the first counted from the plan's "
+        "start, each next from the day the last was due (RULES.md §5 [003])."
     ),
     "milestones_off": (
         "Milestone kinds the authority does not keep (RULES.md §5). Statutory kinds cannot be "
-        "turned off (422); the All About Me kinds [003] are off by default."
+        "turned off (422); the All About Me kinds [003] are off by default. Turning a kind off "
+        "withdraws its open milestones (`not_applicable`); turning it back on reopens those "
+        "(never one marked not applicable by hand) and opens any an open plan lacks."
     ),
     "in_care_event_types": (
         "Event types that touch only the child's in-care plans (looked_after, short_breaks, "

@@ -226,6 +226,7 @@ def update_milestone(
     milestone.status = body.status.value
     touch(session, DeadlineKind.MILESTONE, milestone.id)
     milestone.completed_on = completed_on
+    milestone.withdrawn_by_policy = False  # a chair's decision now, not the policy's
     session.flush()
     record_change(
         session,

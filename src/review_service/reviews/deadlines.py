@@ -23,13 +23,11 @@ from review_service.domain.milestones import (
     MilestoneDue,
     MilestoneKind,
     MilestoneStatus,
-    is_on,
     plan_milestones,
     post_review_milestones,
     pre_review_milestones,
 )
 from review_service.domain.plan_types import PlanType
-from review_service.domain.policy import DEFAULT_POLICY
 from review_service.domain.review_series import ReviewSeries
 from review_service.domain.reviews import (
     ReviewStatus,
@@ -40,6 +38,7 @@ from review_service.domain.reviews import (
 )
 from review_service.models import Milestone, Plan, Review
 from review_service.models.base import new_id
+from review_service.plans.milestones_recompute import rederive_plan_milestones, reopen
 from review_service.policies.lookup import DeadlineContext, deadline_context
 from review_service.reviews import repository
 from review_service.webhooks.outbox import publish
@@ -92,7 +91,12 @@ def _sync(
                     status=MilestoneStatus.PENDING.value,
                 )
             )
-        elif is_open(DeadlineKind.MILESTONE, milestone.status) and milestone.due_by != due.due_by:
+            continue
+        still_open = is_open(DeadlineKind.MILESTONE, milestone.status)
+        if milestone.withdrawn_by_policy and not still_open:
+            reopen(session, milestone, due.due_by)  # its kind is on again (RULES.md §5)
+            moved += 1
+        elif still_open and milestone.due_by != due.due_by:
             milestone.due_by = due.due_by
             touch(session, DeadlineKind.MILESTONE, milestone.id)
             moved += 1
@@ -199,44 +203,17 @@ def recompute_plan_deadlines(
     moved = 0
     for review in repository.pending_reviews(session, plan.id):
         moved += recompute_review_due(session, plan, review, ctx, now)
-    # A plan-level kind the authority turned on (off by default, RULES.md §5) opens now.
+    # A plan-level kind the authority turned on (RULES.md §5) opens now, if the plan has none
+    # of it (one it withdrew is reopened below). Statutory kinds are never off: a plan
+    # without one was posted or imported mid-way, and is left as it came.
     present = {m.kind for m in repository.plan_level_milestones_of(session, [plan.id])[plan.id]}
     turned_on = [
         due
         for due in plan_milestones(PlanType(plan.type), plan.start_date, ctx.calendar, ctx.policy)
-        if due.kind.value in DEFAULT_POLICY.milestones_off and due.kind.value not in present
+        if not RULE_BY_KIND[due.kind].statutory and due.kind.value not in present
     ]
     _sync(session, plan, None, turned_on, [])
-    held = {r.id: r for r in repository.plan_reviews(session, plan.id) if r.held_on}
-    pending = [
-        m
-        for m in repository.milestones_of_plan(session, plan.id)
-        if is_open(DeadlineKind.MILESTONE, m.status)
-    ]
-    plan_type = PlanType(plan.type)
-    for milestone in pending:
-        rule = RULE_BY_KIND[MilestoneKind(milestone.kind)]
-        if not is_on(rule.kind, ctx.policy):
-            # RULES.md §5: the authority turned this kind off; nothing of it keeps reminding.
-            milestone.status = MilestoneStatus.NOT_APPLICABLE.value
-            touch(session, DeadlineKind.MILESTONE, milestone.id)
-            moved += 1
-            continue
-        if rule.anchor in (Anchor.AFTER_LAST_MET, Anchor.RECURRING):
-            continue  # counted from the one before in its chain, not from the plan
-        if rule.anchor is Anchor.PLAN_START:
-            due = rule.due(plan.start_date, ctx.calendar, ctx.policy)
-        elif rule.anchor is Anchor.AFTER_HELD and milestone.review_id in held:
-            held_on = held[milestone.review_id].held_on
-            assert held_on is not None
-            due = rule.due(held_on, ctx.calendar, ctx.policy)
-        else:
-            continue
-        if plan_type in rule.plan_types and due != milestone.due_by:
-            milestone.due_by = due
-            touch(session, DeadlineKind.MILESTONE, milestone.id)
-            moved += 1
-    return moved
+    return moved + rederive_plan_milestones(session, plan, ctx)
 
 
 def recompute_plans(session: Session, plans: Sequence[Plan], now: datetime) -> int:

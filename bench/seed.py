@@ -163,7 +163,8 @@ COLUMNS = {
     "statutory_due_by, brought_forward_to, due_by, scheduled_for, venue, "
     "exceptional_circumstances, reconvene_on, adjournment_reason, held_on, late, "
     "participation_code, created_at, updated_at, version",
-    "milestones": "id, plan_id, review_id, kind, due_by, owner_role, status, completed_on",
+    "milestones": "id, plan_id, local_authority, review_id, kind, due_by, owner_role, status, "
+    "completed_on",
 }
 
 
@@ -183,7 +184,11 @@ class Seeder:
         self.plan_row, self.review_row, self.milestone_row = writers
 
     def milestones(
-        self, ids: tuple[str, str | None], dues: Dues, done_share: float, floor: date | None = None
+        self,
+        ids: tuple[str, str, str | None],
+        dues: Dues,
+        done_share: float,
+        floor: date | None = None,
     ) -> int:
         """Past milestones done (`done_share` of them, else pending, i.e. overdue); later
         ones pending."""
@@ -206,7 +211,7 @@ class Seeder:
         opened = at(start)
         row = (plan[0], child_id, la, pt.value, start, interval, chair, "open", opened, opened, 1)
         self.plan_row(row)
-        rows = 1 + self.milestones((plan[0], None), plan_level(pt, start), 0.92)
+        rows = 1 + self.milestones((*plan[:2], None), plan_level(pt, start), 0.92)
         seq, prev = 1, None
         while True:
             due = (
@@ -224,8 +229,8 @@ class Seeder:
                 code = "PN0" if age_on(dob, held) < 4 else rng.choice(CODES)
             review = (new_id(rng), *plan, seq, "held", due, None, due, meeting(held), None, None)
             self.review_row((*review, None, None, held, held > due, code, opened, at(held), 1))
-            rows += 1 + self.milestones((plan[0], review[0]), pre(pt, held), 0.95)
-            rows += self.milestones((plan[0], review[0]), post(pt, held), 0.85, held)
+            rows += 1 + self.milestones((*plan[:2], review[0]), pre(pt, held), 0.95)
+            rows += self.milestones((*plan[:2], review[0]), post(pt, held), 0.85, held)
             seq, prev, opened = seq + 1, held, at(held)
         return rows + self.pending(plan, seq, due, max(prev or start, start), opened)
 

@@ -269,6 +269,7 @@ class ChunkWriter:
                 {
                     "id": milestone_id,
                     "plan_id": plan_id,
+                    "local_authority": self.authority,
                     "review_id": review_id,
                     "kind": due.kind.value,
                     "due_by": due.due_by,

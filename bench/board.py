@@ -9,6 +9,11 @@ makes a read token bound to one authority (by default the one with most plans), 
 through the board's own login form in-process (the real app, its real PostgreSQL engine, no
 server or network between), then times GET /board and GET /board?chair=... and prints
 p50/p99 and the statements one render runs, with EXPLAIN (ANALYZE, BUFFERS) under --explain.
+Then times the timeliness report (GET /v1/reports/timeliness, the last 12 months, ungrouped
+and by month; issue 10: "under 1 s at 500,000 plans") for that authority's token and for an
+unbound token (every authority). With --as-is the database is used as it stands (no seeding,
+no migration), so another checkout's code can be timed against the same rows:
+`PYTHONPATH=<checkout>/src .venv/bin/python bench/board.py --as-is ...`.
 Not part of the test run.
 """
 
@@ -22,7 +27,7 @@ sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE] 
 import argparse  # noqa: E402
 import re  # noqa: E402
 import time  # noqa: E402
-from datetime import UTC, datetime  # noqa: E402
+from datetime import UTC, date, datetime  # noqa: E402
 from typing import Any  # noqa: E402
 
 import psycopg  # noqa: E402
@@ -52,6 +57,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--authority", help="local authority code (default: the largest)")
     parser.add_argument("--requests", type=int, default=50, help="timed renders per page")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE each query")
+    parser.add_argument("--as-is", action="store_true", help="no seeding, no migration")
     return parser.parse_args()
 
 
@@ -73,6 +79,49 @@ def prepare_database(args: argparse.Namespace, url: str) -> None:
     with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
         admin.execute(f"COMMENT ON DATABASE {db} IS '{marker}'")
     print(f"seeding took {time.perf_counter() - started:.1f}s (migrate, COPY, keys, VACUUM)")
+
+
+def read_token(url: str, authority: str | None) -> str:
+    """A new read token's secret, bound to `authority` (None: every authority)."""
+    engine = create_database_engine(Settings(database_url=url))
+    with create_session_factory(engine)() as session:
+        token = create_token(
+            session,
+            name=f"bench-board-{time.time_ns()}",
+            scopes=frozenset({Scope.READ}),
+            local_authority=authority,
+            now=datetime.now(UTC),
+        )
+        session.commit()
+    engine.dispose()
+    return token.secret
+
+
+def print_times(label: str, samples: list[float]) -> None:
+    """One line: p50, p99 and max in milliseconds."""
+    print(
+        f"{label:<44} n={len(samples)} p50={percentile(samples, 0.5):7.1f} ms "
+        f"p99={percentile(samples, 0.99):7.1f} ms max={max(samples):7.1f} ms"
+    )
+
+
+def time_timeliness(client: TestClient, secret: str, who: str, n: int) -> None:
+    """Time GET /v1/reports/timeliness over the last 12 months, ungrouped and by month."""
+    today = london_today(datetime.now(UTC))
+    first = date(today.year - 1, today.month, 1)
+    headers = {"Authorization": f"Bearer {secret}"}
+    for group_by in (None, "month"):
+        params = {"from": first.isoformat(), "to": today.isoformat()}
+        if group_by is not None:
+            params["group_by"] = group_by
+        samples = []
+        for i in range(n + 1):
+            started = time.perf_counter()
+            response = client.get("/v1/reports/timeliness", params=params, headers=headers)
+            if i:  # the first is a warm-up
+                samples.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.text
+        print_times(f"timeliness {who}{' by month' if group_by else ''}", samples)
 
 
 def percentile(samples: list[float], share: float) -> float:
@@ -112,7 +161,8 @@ def main() -> None:
     args = arguments()
     url = f"postgresql+psycopg://{SERVER}/{args.database}"
     libpq_url = f"postgresql://{SERVER}/{args.database}"
-    prepare_database(args, url)
+    if not args.as_is:
+        prepare_database(args, url)
     with psycopg.connect(libpq_url) as conn:
         authority = (
             args.authority
@@ -128,20 +178,11 @@ def main() -> None:
             "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1",
             (authority,),
         ).fetchone()[0]  # type: ignore[index]
-    engine = create_database_engine(Settings(database_url=url))
-    with create_session_factory(engine)() as session:
-        token = create_token(
-            session,
-            name=f"bench-board-{time.time_ns()}",
-            scopes=frozenset({Scope.READ}),
-            local_authority=authority,
-            now=datetime.now(UTC),
-        )
-        session.commit()
-    engine.dispose()
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    secret, national = read_token(url, authority), read_token(url, None)
     app = create_app(Settings(database_url=url), run_scheduler=False)
     with TestClient(app) as client:
-        login(client, token.secret)
+        login(client, secret)
         statements: list[tuple[str, Any]] = []
 
         def record(*event_args: Any) -> None:
@@ -152,11 +193,11 @@ def main() -> None:
         event.remove(app.state.engine, "before_cursor_execute", record)
         print(f"authority {authority}: {plans} plans; one render runs {len(statements)} statements")
         for label, params in (("GET /board", {}), (f"GET /board?chair={chair}", {"chair": chair})):
-            samples = time_page(client, "/board", params, args.requests)
-            print(
-                f"{label:<36} n={len(samples)} p50={percentile(samples, 0.5):7.1f} ms "
-                f"p99={percentile(samples, 0.99):7.1f} ms max={max(samples):7.1f} ms"
-            )
+            print_times(label, time_page(client, "/board", params, args.requests))
+        runs = max(5, args.requests // 5)
+        time_timeliness(client, secret, f"of {authority}", runs)
+        time_timeliness(client, national, "of every authority", runs)
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.explain:
         with psycopg.connect(libpq_url) as conn:
             for sql, params in statements:

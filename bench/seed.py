@@ -45,7 +45,9 @@ LONDON = ZoneInfo("Europe/London")
 TABLES = ("children", "plans", "reviews", "milestones")
 MAX_HELD = 4
 # Share of plans by type: ~84k looked after (incl. short breaks and pathway), 50k child
-# protection, 50k early help, the rest child in need (per 500,000).
+# protection, 50k early help, the rest child in need (per 500,000), before `type_counts` caps
+# each type at one open plan per child (at 150,000 children: 150k child in need, the rest
+# spread over the other types).
 SHARES = {
     PT.LOOKED_AFTER: 0.140,
     PT.SHORT_BREAKS: 0.012,
@@ -161,7 +163,8 @@ COLUMNS = {
     "statutory_due_by, brought_forward_to, due_by, scheduled_for, venue, "
     "exceptional_circumstances, reconvene_on, adjournment_reason, held_on, late, "
     "participation_code, created_at, updated_at, version",
-    "milestones": "id, plan_id, review_id, kind, due_by, owner_role, status, completed_on",
+    "milestones": "id, plan_id, local_authority, review_id, kind, due_by, owner_role, status, "
+    "completed_on",
 }
 
 
@@ -181,7 +184,11 @@ class Seeder:
         self.plan_row, self.review_row, self.milestone_row = writers
 
     def milestones(
-        self, ids: tuple[str, str | None], dues: Dues, done_share: float, floor: date | None = None
+        self,
+        ids: tuple[str, str, str | None],
+        dues: Dues,
+        done_share: float,
+        floor: date | None = None,
     ) -> int:
         """Past milestones done (`done_share` of them, else pending, i.e. overdue); later
         ones pending."""
@@ -204,7 +211,7 @@ class Seeder:
         opened = at(start)
         row = (plan[0], child_id, la, pt.value, start, interval, chair, "open", opened, opened, 1)
         self.plan_row(row)
-        rows = 1 + self.milestones((plan[0], None), plan_level(pt, start), 0.92)
+        rows = 1 + self.milestones((*plan[:2], None), plan_level(pt, start), 0.92)
         seq, prev = 1, None
         while True:
             due = (
@@ -222,8 +229,8 @@ class Seeder:
                 code = "PN0" if age_on(dob, held) < 4 else rng.choice(CODES)
             review = (new_id(rng), *plan, seq, "held", due, None, due, meeting(held), None, None)
             self.review_row((*review, None, None, held, held > due, code, opened, at(held), 1))
-            rows += 1 + self.milestones((plan[0], review[0]), pre(pt, held), 0.95)
-            rows += self.milestones((plan[0], review[0]), post(pt, held), 0.85, held)
+            rows += 1 + self.milestones((*plan[:2], review[0]), pre(pt, held), 0.95)
+            rows += self.milestones((*plan[:2], review[0]), post(pt, held), 0.85, held)
             seq, prev, opened = seq + 1, held, at(held)
         return rows + self.pending(plan, seq, due, max(prev or start, start), opened)
 
@@ -259,19 +266,36 @@ class Seeder:
             (*review, exceptional, reconvene, reason, None, late, None, opened, opened, 1)
         )
         anchor = reconvene or scheduled or due
-        return 1 + self.milestones((plan[0], review[0]), pre(PlanType(plan[2]), anchor), 0.75)
+        return 1 + self.milestones((*plan[:2], review[0]), pre(PlanType(plan[2]), anchor), 0.75)
+
+
+def type_counts(n_children: int, n_plans: int) -> dict[PlanType, int]:
+    """Plans per type, by SHARES; a type never has more plans than there are children, since
+    a child has at most one open plan of a type (migration 0006's uq_plans_child_id_type_open;
+    POST /v1/plans answers 409 for a second). What a full type cannot take is spread over the
+    others in proportion to their shares."""
+    if n_plans > n_children * len(PT):
+        raise ValueError(f"{n_plans} open plans need more than {n_children} children")
+    shares = {**SHARES, PT.CHILD_IN_NEED: 1 - sum(SHARES.values())}
+    counts: dict[PlanType, int] = {}
+    while len(counts) < len(shares):
+        room = {pt: share for pt, share in shares.items() if pt not in counts}
+        left, weight = n_plans - sum(counts.values()), sum(room.values())
+        full = [pt for pt, share in room.items() if left * share / weight >= n_children]
+        if not full:
+            ordered = sorted(room)
+            for pt in ordered:
+                counts[pt] = round(left * room[pt] / weight)
+            counts[ordered[-1]] += n_plans - sum(counts.values())
+        counts.update(dict.fromkeys(full, n_children))
+    return counts
 
 
 def allocate(rng: random.Random, n_children: int, n_plans: int) -> list[tuple[int, PlanType]]:
-    """(child index, plan type) per plan; a child gets a second plan of a type only when the
-    type has more plans than there are children."""
-    counts = {pt: round(share * n_plans) for pt, share in SHARES.items()}
-    counts[PT.CHILD_IN_NEED] = n_plans - sum(counts.values())
+    """(child index, plan type) per plan, at most one plan of a type per child."""
     pairs: list[tuple[int, PlanType]] = []
-    for pt, count in counts.items():
-        full, rest = divmod(count, n_children)
-        pairs += [(child, pt) for _ in range(full) for child in range(n_children)]
-        pairs += [(child, pt) for child in rng.sample(range(n_children), rest)]
+    for pt, count in type_counts(n_children, n_plans).items():
+        pairs += [(child, pt) for child in rng.sample(range(n_children), count)]
     rng.shuffle(pairs)
     return pairs
 

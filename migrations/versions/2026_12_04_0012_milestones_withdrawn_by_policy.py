@@ -5,7 +5,7 @@ on must bring back those, and only those: not one a chair marked not applicable 
 withdrawn before this revision cannot be told apart and stay withdrawn.
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-04
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

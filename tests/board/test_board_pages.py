@@ -89,3 +89,37 @@ def test_board_lists_a_due_review_and_reads_in_few_queries(
     assert link.status_code == 200
     assert client.post(f'/v1/reviews/{plans[1]["next_review"]["id"]}/cancel',
                        json={"reason": "x"}).status_code == 401
+
+
+def test_the_timeliness_chart_counts_as_the_timeliness_report(
+    client: TestClient, make_token: TokenFactory, admin_headers: Headers,
+) -> None:
+    # The board counts its chart without the report's child counts (one index, no plans):
+    # month by month its figures are the report's. Today is 2 March 2026: the chart runs
+    # from April 2025, when these child in need plans' first reviews fell due, unheld.
+    for chair in ("iro-1", "iro-2"):
+        create_plan(client, admin_headers, plan_type="child_in_need", start_date="2025-01-06",
+                    chair_id=chair)
+    create_plan(client, admin_headers, plan_type="looked_after", start_date="2026-02-02",
+                chair_id="iro-1")
+    reader = make_token("read", local_authority="LA1")
+    _login(client, reader)
+    for params in ({}, {"chair": "iro-1"}):
+        page = client.get("/board", params=params)
+        table = dict(
+            (month, (int(in_timescale), int(judged)))
+            for month, in_timescale, judged in re.findall(
+                r"<tr><td>(\d{4}-\d{2})</td><td>(\d+)</td><td>(\d+)</td>", page.text
+            )
+        )
+        assert len(table) == 12
+        query = {"from": "2025-04-01", "to": "2026-03-31", "group_by": "month"}
+        if params:
+            query["chair_id"] = params["chair"]
+        report = client.get("/v1/reports/timeliness", params=query, headers=reader).json()
+        expected = dict.fromkeys(table, (0, 0))
+        for group in report["groups"]:
+            judged = group["in_timescale"] + group["late"] + group["overdue"]
+            expected[group["key"]["month"]] = (group["in_timescale"], judged)
+        assert table == expected
+        assert table["2025-04"] == (0, 2 if not params else 1)

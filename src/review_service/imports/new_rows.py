@@ -187,6 +187,7 @@ class RowBuilder:
                 "id": new_id(),
                 "plan_id": plan_id,
                 "review_id": review_id,
+                "local_authority": self.authority,
                 "kind": due.kind.value,
                 "due_by": due.due_by,
                 "owner_role": due.owner_role,

@@ -56,6 +56,16 @@ class Plan(IdMixin, Base):
             sqlite_where=text("status = 'open'"),
             postgresql_where=text("status = 'open'"),
         ),
+        # An authority's open plans by chair: the board's caseloads, and the plans the board
+        # and the timeliness report join to, read from the index alone (issue 12).
+        Index(
+            "ix_plans_la_status_chair",
+            "local_authority",
+            "status",
+            "chair_id",
+            "child_id",
+            postgresql_include=["id", "type"],
+        ),
     )
 
     child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("children.id"))

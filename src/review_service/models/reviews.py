@@ -35,6 +35,13 @@ class Review(IdMixin, Base):
         Index("ix_reviews_la_status_due", "local_authority", "status", "due_by", "id"),
         Index("ix_reviews_la_late_due", "local_authority", "late", "due_by", "id"),
         Index("ix_reviews_due_by_id", "due_by", "id"),
+        # The timeliness report for one authority reads this index alone (issue 10).
+        Index(
+            "ix_reviews_la_statutory_due",
+            "local_authority",
+            "statutory_due_by",
+            postgresql_include=["status", "held_on", "plan_id", "plan_type", "chair_id"],
+        ),
     )
 
     plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("plans.id"))
@@ -78,9 +85,22 @@ class Milestone(IdMixin, Base):
         Index("ix_milestones_review_id", "review_id"),
         Index("ix_milestones_plan_id", "plan_id"),
         Index("ix_milestones_status_due_by", "status", "due_by"),
+        # One authority's open milestones side by side, with what the board reads of them:
+        # the board reads this index, not the table (issue 12, migration 0011).
+        Index(
+            "ix_milestones_la_status_due",
+            "local_authority",
+            "status",
+            "due_by",
+            "id",
+            postgresql_include=["plan_id", "review_id", "kind"],
+        ),
     )
 
     plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("plans.id"))
+    # The plan's authority, copied as a review copies it, so that one authority's milestones
+    # are found without reading the country's (issue 12). Set wherever a milestone is made.
+    local_authority: Mapped[str] = mapped_column(String(20))
     review_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("reviews.id"))
     kind: Mapped[str] = mapped_column(String(40))
     due_by: Mapped[date] = mapped_column(Date)

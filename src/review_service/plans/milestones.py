@@ -67,6 +67,7 @@ def update_plan_milestone(
             opened = Milestone(
                 id=new_id(),
                 plan_id=plan.id,
+                local_authority=plan.local_authority,
                 review_id=None,
                 kind=following.kind.value,
                 due_by=following.due_by,

@@ -84,6 +84,7 @@ def _sync(
                 Milestone(
                     id=milestone_id,
                     plan_id=plan.id,
+                    local_authority=plan.local_authority,
                     review_id=review.id if review else None,
                     kind=due.kind.value,
                     due_by=due.due_by,

@@ -4,14 +4,13 @@ date); each runs in the request's transaction. The few queries live here as priv
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from review_service.actions.schemas import ActionCreate, ActionStatus, ActionUpdate
-from review_service.audit.service import diff, record_change
+from review_service.audit.service import audit, diff
 from review_service.auth import Principal
 from review_service.clock import london_today
 from review_service.deadlines.unit_of_work import touch
@@ -53,27 +52,6 @@ def _check_due_by(due_by: date, held_on: date) -> None:
         )
 
 
-def _audit(
-    session: Session,
-    principal: Principal,
-    now: datetime,
-    name: str,
-    action: Action,
-    review: Review,
-    changes: Mapping[str, object],
-) -> None:
-    record_change(
-        session,
-        principal=principal,
-        at=now,
-        action=name,
-        resource_type="action",
-        resource_id=action.id,
-        local_authority=review.local_authority,
-        changes={"review_id": review.id, **changes},
-    )
-
-
 def create_action(
     session: Session,
     principal: Principal,
@@ -103,7 +81,15 @@ def create_action(
     session.add(action)
     session.flush()
     touch(session, DeadlineKind.ACTION, action.id)
-    _audit(session, principal, now, "action.created", action, review, _snapshot(action))
+    audit(
+        session,
+        principal,
+        now,
+        "action.created",
+        action,
+        {"review_id": review.id, **_snapshot(action)},
+        owner=review,
+    )
     return action
 
 
@@ -200,5 +186,13 @@ def update_action(
         touch(session, DeadlineKind.ACTION, action.id)
         action.updated_at = now
         session.flush()
-        _audit(session, principal, now, "action.updated", action, review, changes)
+        audit(
+            session,
+            principal,
+            now,
+            "action.updated",
+            action,
+            {"review_id": review.id, **changes},
+            owner=review,
+        )
     return action

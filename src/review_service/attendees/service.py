@@ -7,7 +7,6 @@ repository module yet.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -16,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from review_service.attendees.schemas import AttendeeCreate, AttendeeUpdate
-from review_service.audit.service import diff, record_change
+from review_service.audit.service import audit, diff
 from review_service.auth import Principal
 from review_service.clock import london_today
 from review_service.domain.attendance import (
@@ -113,22 +112,6 @@ def _attendee_of(
     return attendee
 
 
-def _audit(
-    session: Session, principal: Principal, now: datetime, action: str, attendee: Attendee,
-    review: Review, changes: Mapping[str, object],
-) -> None:  # fmt: skip
-    record_change(
-        session,
-        principal=principal,
-        at=now,
-        action=action,
-        resource_type="attendee",
-        resource_id=attendee.id,
-        local_authority=review.local_authority,
-        changes={"review_id": review.id, **changes},
-    )
-
-
 def add_attendee(
     session: Session, principal: Principal, review_id: uuid.UUID, body: AttendeeCreate,
     now: datetime,
@@ -149,7 +132,15 @@ def add_attendee(
     _check(review, attendee, set(_AUDITED), london_today(now))
     session.add(attendee)
     session.flush()
-    _audit(session, principal, now, "attendee.added", attendee, review, _snapshot(attendee))
+    audit(
+        session,
+        principal,
+        now,
+        "attendee.added",
+        attendee,
+        {"review_id": review.id, **_snapshot(attendee)},
+        owner=review,
+    )
     return attendee
 
 
@@ -199,7 +190,15 @@ def update_attendee(
     if changes:
         attendee.updated_at = now
         session.flush()
-        _audit(session, principal, now, "attendee.updated", attendee, review, changes)
+        audit(
+            session,
+            principal,
+            now,
+            "attendee.updated",
+            attendee,
+            {"review_id": review.id, **changes},
+            owner=review,
+        )
     return attendee
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol, cast, overload
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -53,6 +54,79 @@ def record_change(
             local_authority=local_authority,
             changes={name: _plain(value) for name, value in changes.items()},
         )
+    )
+
+
+class Identified(Protocol):
+    """A record the log can name: every model has an id."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+
+class Authority(Protocol):
+    """A record that carries the local authority it belongs to."""
+
+    @property
+    def local_authority(self) -> str | None: ...
+
+
+class Audited(Identified, Authority, Protocol):
+    """A record that names itself and its authority (plan, review, subscription...)."""
+
+
+@overload
+def audit(
+    session: Session,
+    principal: Principal,
+    now: datetime,
+    action: str,
+    resource: Audited,
+    changes: Mapping[str, Any],
+) -> None: ...
+
+
+@overload
+def audit(
+    session: Session,
+    principal: Principal,
+    now: datetime,
+    action: str,
+    resource: Identified,
+    changes: Mapping[str, Any],
+    *,
+    owner: Authority,
+) -> None: ...
+
+
+def audit(
+    session: Session,
+    principal: Principal,
+    now: datetime,
+    action: str,
+    resource: Identified,
+    changes: Mapping[str, Any],
+    *,
+    owner: Authority | None = None,
+) -> None:
+    """Record `action` (`<resource type>.<verb>`, e.g. `plan.updated`) on `resource`.
+
+    The resource type is the action's prefix, so the two cannot disagree. A record with no
+    authority of its own (a milestone, an action, an attendee) takes its `owner`'s.
+    """
+    resource_type, _, verb = action.partition(".")
+    if not verb:
+        raise ValueError(f"audit action {action!r} is not `<resource type>.<verb>`")
+    holder: Authority = owner if owner is not None else cast(Audited, resource)
+    record_change(
+        session,
+        principal=principal,
+        at=now,
+        action=action,
+        resource_type=resource_type,
+        resource_id=resource.id,
+        local_authority=holder.local_authority,
+        changes=dict(changes),
     )
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from review_service.audit.service import record_change
+from review_service.audit.service import audit
 from review_service.auth import Principal
 from review_service.child_protection.schemas import ConferenceRecord, EnquiryCreate
 from review_service.children.repository import visible_child
@@ -38,26 +38,6 @@ from review_service.visibility import visible_row
 
 RESOURCE_TYPE = "child_protection_enquiry"
 _CONFERENCE = REGISTRY[DeadlineKind.CONFERENCE]
-
-
-def _audit(
-    session: Session,
-    principal: Principal,
-    now: datetime,
-    action: str,
-    enquiry: ChildProtectionEnquiry,
-    changes: dict[str, object],
-) -> None:
-    record_change(
-        session,
-        principal=principal,
-        at=now,
-        action=action,
-        resource_type=RESOURCE_TYPE,
-        resource_id=enquiry.id,
-        local_authority=enquiry.local_authority,
-        changes=changes,
-    )
 
 
 def visible_enquiry(
@@ -94,7 +74,7 @@ def open_enquiry(
     session.add(enquiry)
     session.flush()
     touch(session, DeadlineKind.CONFERENCE, enquiry.id)
-    _audit(
+    audit(
         session,
         principal,
         now,
@@ -157,7 +137,7 @@ def record_conference(
     enquiry.updated_at = now
     touch(session, DeadlineKind.CONFERENCE, enquiry.id)
     session.flush()
-    _audit(
+    audit(
         session,
         principal,
         now,

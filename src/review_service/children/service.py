@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from review_service.audit.service import diff, record_change
+from review_service.audit.service import audit, diff
 from review_service.auth import Principal
 from review_service.children import repository
 from review_service.children.schemas import ChildCreate, ChildUpdate
@@ -51,15 +51,13 @@ def create_child(session: Session, principal: Principal, body: ChildCreate, now:
     )
     with conflict_on_duplicate(session, duplicate):
         session.add(child)
-    record_change(
+    audit(
         session,
-        principal=principal,
-        at=now,
-        action="child.created",
-        resource_type="child",
-        resource_id=child.id,
-        local_authority=authority,
-        changes={"external_id": body.external_id, **_snapshot(child)},
+        principal,
+        now,
+        "child.created",
+        child,
+        {"external_id": body.external_id, **_snapshot(child)},
     )
     return child
 
@@ -116,14 +114,12 @@ def update_child(
     if changes:
         child.updated_at = now
         session.flush()
-        record_change(
+        audit(
             session,
-            principal=principal,
-            at=now,
-            action="child.updated",
-            resource_type="child",
-            resource_id=child.id,
-            local_authority=child.local_authority,
+            principal,
+            now,
+            "child.updated",
+            child,
             changes=changes,
         )
     return child

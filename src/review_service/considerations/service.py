@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from review_service.audit.service import record_change
+from review_service.audit.service import audit
 from review_service.auth import Principal
 from review_service.clock import london_today
 from review_service.considerations.schemas import DecisionRequest
@@ -110,14 +110,12 @@ def decide(
     consideration.bring_forward_to = body.bring_forward_to
     consideration.reason = body.reason
     session.flush()
-    record_change(
+    audit(
         session,
-        principal=principal,
-        at=now,
-        action="consideration.decided",
-        resource_type="consideration",
-        resource_id=consideration.id,
-        local_authority=consideration.local_authority,
+        principal,
+        now,
+        "consideration.decided",
+        consideration,
         changes={
             "bring_forward_to": body.bring_forward_to,
             "reason": body.reason,

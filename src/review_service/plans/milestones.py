@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from review_service.audit.service import record_change
+from review_service.audit.service import audit
 from review_service.auth import Principal
 from review_service.clock import london_today
 from review_service.deadlines.unit_of_work import touch
@@ -75,14 +75,13 @@ def update_plan_milestone(
             session.add(opened)
             touch(session, DeadlineKind.MILESTONE, opened.id)
     session.flush()
-    record_change(
+    audit(
         session,
-        principal=principal,
-        at=now,
-        action="milestone.updated",
-        resource_type="milestone",
-        resource_id=milestone.id,
-        local_authority=plan.local_authority,
+        principal,
+        now,
+        "milestone.updated",
+        milestone,
+        owner=plan,
         changes={
             "status": (before, milestone.status),
             "kind": milestone.kind,

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from review_service.audit.service import record_change
+from review_service.audit.service import audit
 from review_service.auth import Principal
 from review_service.children.repository import visible_child
 from review_service.clock import london_today
@@ -52,26 +52,6 @@ def effective_interval(session: Session, plan: Plan) -> int | None:
     return series.interval_months(policy_for(session, plan.local_authority))
 
 
-def _audit(
-    session: Session,
-    principal: Principal,
-    now: datetime,
-    action: str,
-    plan: Plan,
-    changes: dict[str, object],
-) -> None:
-    record_change(
-        session,
-        principal=principal,
-        at=now,
-        action=action,
-        resource_type="plan",
-        resource_id=plan.id,
-        local_authority=plan.local_authority,
-        changes=changes,
-    )
-
-
 def create_plan(
     session: Session, principal: Principal, body: PlanCreate, now: datetime
 ) -> tuple[Plan, Review]:
@@ -109,7 +89,7 @@ def create_plan(
     deadlines.open_plan_milestones(session, plan, ctx)
     review = deadlines.open_review(session, plan, 1, None, ctx, now)
     session.flush()
-    _audit(
+    audit(
         session,
         principal,
         now,
@@ -198,7 +178,7 @@ def update_plan(
         ctx = deadline_context(session, plan.local_authority, london_today(now))
         deadlines.recompute_plan_deadlines(session, plan, ctx, now)
         session.flush()
-        _audit(session, principal, now, "plan.updated", plan, changes)
+        audit(session, principal, now, "plan.updated", plan, changes)
     return plan
 
 
@@ -251,7 +231,7 @@ def end_plan(
         action.updated_at = now
         touch(session, DeadlineKind.ACTION, action.id)
     session.flush()
-    _audit(
+    audit(
         session,
         principal,
         now,
@@ -284,7 +264,7 @@ def confirm_history(
     plan.history_complete = True
     plan.updated_at = now
     session.flush()
-    _audit(
+    audit(
         session,
         principal,
         now,

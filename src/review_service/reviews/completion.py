@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from review_service.audit.service import record_change
+from review_service.audit.service import audit
 from review_service.auth import Principal
 from review_service.clock import london_today
 from review_service.deadlines.unit_of_work import touch
@@ -37,7 +37,6 @@ from review_service.reviews.schemas import (
 from review_service.reviews.service import (
     ReviewChange,
     announce_review,
-    audit_review,
     load_for_change,
 )
 
@@ -112,7 +111,7 @@ def complete_review(
     warnings = tuple(
         considered_plan_findings(plan_type, review.sequence, body.plans_considered or [])
     )
-    audit_review(
+    audit(
         session,
         principal,
         now,
@@ -171,7 +170,7 @@ def cancel_review(
             replacement.brought_forward_to = review.brought_forward_to
             deadlines.recompute_review_due(session, plan, replacement, loaded.ctx, now)
         session.flush()
-    audit_review(
+    audit(
         session,
         principal,
         now,
@@ -227,14 +226,13 @@ def update_milestone(
     touch(session, DeadlineKind.MILESTONE, milestone.id)
     milestone.completed_on = completed_on
     session.flush()
-    record_change(
+    audit(
         session,
-        principal=principal,
-        at=now,
-        action="milestone.updated",
-        resource_type="milestone",
-        resource_id=milestone.id,
-        local_authority=review.local_authority,
+        principal,
+        now,
+        "milestone.updated",
+        milestone,
+        owner=review,
         changes={"status": (before, milestone.status), "kind": milestone.kind},
     )
     return milestone

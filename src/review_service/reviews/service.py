@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from review_service.audit.service import record_change
+from review_service.audit.service import audit
 from review_service.auth import Principal
 from review_service.clock import london_today
 from review_service.deadlines.unit_of_work import touch
@@ -64,26 +64,6 @@ def load_for_change(
     check_if_match(if_match, review.version)
     return LoadedReview(
         review, plan, deadline_context(session, plan.local_authority, london_today(now))
-    )
-
-
-def audit_review(
-    session: Session,
-    principal: Principal,
-    now: datetime,
-    action: str,
-    review: Review,
-    changes: dict[str, object],
-) -> None:
-    record_change(
-        session,
-        principal=principal,
-        at=now,
-        action=action,
-        resource_type="review",
-        resource_id=review.id,
-        local_authority=review.local_authority,
-        changes=changes,
     )
 
 
@@ -169,7 +149,7 @@ def schedule_review(
     deadlines.sync_pre_review_milestones(session, plan, review, loaded.ctx)
     review.updated_at = now
     session.flush()
-    audit_review(
+    audit(
         session,
         principal,
         now,
@@ -215,7 +195,7 @@ def bring_review_forward(
     )
     review.updated_at = now
     session.flush()
-    audit_review(
+    audit(
         session,
         principal,
         now,
@@ -258,7 +238,7 @@ def adjourn_review(
     deadlines.sync_pre_review_milestones(session, plan, review, loaded.ctx)
     review.updated_at = now
     session.flush()
-    audit_review(
+    audit(
         session,
         principal,
         now,

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from review_service.audit.service import record_change
+from review_service.audit.service import audit
 from review_service.auth import Principal
 from review_service.domain.destinations import DestinationPolicy
 from review_service.models import Delivery, DeliveryAttempt, OutboxMessage, WebhookSubscription
@@ -37,26 +37,6 @@ def visible_subscription(
     ):
         raise NotFound(f"no webhook subscription {subscription_id}")
     return subscription
-
-
-def _audit(
-    session: Session,
-    principal: Principal,
-    now: datetime,
-    action: str,
-    subscription: WebhookSubscription,
-    changes: dict[str, object],
-) -> None:
-    record_change(
-        session,
-        principal=principal,
-        at=now,
-        action=action,
-        resource_type="webhook_subscription",
-        resource_id=subscription.id,
-        local_authority=subscription.local_authority,
-        changes=changes,
-    )
 
 
 def _check_destination(url: str, destinations: DestinationPolicy) -> None:
@@ -89,7 +69,7 @@ def create_subscription(
     )
     session.add(subscription)
     session.flush()
-    _audit(
+    audit(
         session,
         principal,
         now,
@@ -138,7 +118,7 @@ def update_subscription(
         )
     subscription.updated_at = now
     session.flush()
-    _audit(session, principal, now, "webhook_subscription.updated", subscription, changes)
+    audit(session, principal, now, "webhook_subscription.updated", subscription, changes)
     return subscription
 
 
@@ -152,7 +132,7 @@ def rotate_secret(
     subscription.secret = new_secret()
     subscription.updated_at = now
     session.flush()
-    _audit(session, principal, now, "webhook_subscription.secret_rotated", subscription, {})
+    audit(session, principal, now, "webhook_subscription.secret_rotated", subscription, {})
     return subscription
 
 
@@ -161,7 +141,7 @@ def delete_subscription(
 ) -> None:
     """Delete a subscription and its delivery log."""
     subscription = visible_subscription(session, principal, subscription_id)
-    _audit(
+    audit(
         session,
         principal,
         now,

@@ -18,11 +18,7 @@ from review_service.domain.deadlines import DeadlineKind
 from review_service.domain.reviews import ReviewStatus
 from review_service.etags import check_if_match
 from review_service.models import Action, Review
-from review_service.pagination import (
-    Page,
-    decode_date_id_cursor,
-    encode_cursor,
-)
+from review_service.pagination import Keyset, Page
 from review_service.problems import Conflict, InvalidRequest, NotFound
 from review_service.reviews import repository
 
@@ -30,6 +26,9 @@ from review_service.reviews import repository
 MAX_ACTIONS_PER_REVIEW = 200
 
 _AUDITED = ("description", "owner", "due_by", "status", "done_on")
+
+
+_PAGED = Keyset(Action.due_by, Action.id)
 
 
 def _snapshot(action: Action) -> dict[str, object]:
@@ -104,16 +103,7 @@ def list_actions(
     """A review's actions by due date, keyset-paginated."""
     review = repository.visible_review(session, principal, review_id)
     query = select(Action).where(Action.review_id == review.id)
-    if cursor:
-        due, after_id = decode_date_id_cursor(cursor)
-        query = query.where(
-            (Action.due_by > due) | ((Action.due_by == due) & (Action.id > after_id))
-        )
-    rows = list(session.scalars(query.order_by(Action.due_by, Action.id).limit(limit + 1)))
-    if len(rows) > limit:
-        rows = rows[:limit]
-        return Page(rows, encode_cursor(rows[-1].due_by.isoformat(), str(rows[-1].id)))
-    return Page(rows, None)
+    return _PAGED.page(list(session.scalars(_PAGED.select(query, cursor, limit))), limit)
 
 
 def _action_of(

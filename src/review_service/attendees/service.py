@@ -34,11 +34,7 @@ from review_service.domain.plan_types import PlanType
 from review_service.domain.reviews import ReviewStatus
 from review_service.etags import check_if_match
 from review_service.models import Attendee, Child, Review
-from review_service.pagination import (
-    Page,
-    decode_instant_id_cursor,
-    encode_cursor,
-)
+from review_service.pagination import Keyset, Page
 from review_service.problems import Conflict, InvalidRequest, NotFound
 from review_service.reviews import repository
 from review_service.reviews.deadlines import scheduled_date
@@ -58,6 +54,9 @@ _AUDITED = (
     "not_invited_reason",
 )
 _NULLABLE = ("contribution_mode", "invited_on", "reply", "attended", "not_invited_reason")
+
+
+_PAGED = Keyset(Attendee.created_at, Attendee.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,16 +150,7 @@ def list_attendees(
     """A review's attendees, oldest listing first, keyset-paginated."""
     review = repository.visible_review(session, principal, review_id)
     query = select(Attendee).where(Attendee.review_id == review.id)
-    if cursor:
-        at, after_id = decode_instant_id_cursor(cursor)
-        query = query.where(
-            (Attendee.created_at > at) | ((Attendee.created_at == at) & (Attendee.id > after_id))
-        )
-    rows = list(session.scalars(query.order_by(Attendee.created_at, Attendee.id).limit(limit + 1)))
-    if len(rows) > limit:
-        rows = rows[:limit]
-        return Page(rows, encode_cursor(rows[-1].created_at.isoformat(), str(rows[-1].id)))
-    return Page(rows, None)
+    return _PAGED.page(list(session.scalars(_PAGED.select(query, cursor, limit))), limit)
 
 
 def get_attendee(

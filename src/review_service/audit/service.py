@@ -13,11 +13,10 @@ from sqlalchemy.orm import Session
 
 from review_service.auth import Principal
 from review_service.models import AuditEntry
-from review_service.pagination import (
-    Page,
-    decode_instant_id_cursor,
-    encode_cursor,
-)
+from review_service.pagination import Keyset, Page
+
+# Newest first.
+_PAGED = Keyset(AuditEntry.at, AuditEntry.id, descending=True)
 
 
 def _plain(value: Any) -> Any:
@@ -153,17 +152,4 @@ def list_entries(
         query = query.where(AuditEntry.resource_id == resource_id)
     if principal.local_authority is not None:
         query = query.where(AuditEntry.local_authority == principal.local_authority)
-    if cursor is not None:
-        at, entry_id = decode_instant_id_cursor(cursor)
-        query = query.where(
-            (AuditEntry.at < at) | ((AuditEntry.at == at) & (AuditEntry.id < entry_id))
-        )
-    rows = list(
-        session.scalars(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit + 1))
-    )
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1]
-        next_cursor = encode_cursor(last.at.isoformat(), str(last.id))
-    return Page(items=rows, next_cursor=next_cursor)
+    return _PAGED.page(list(session.scalars(_PAGED.select(query, cursor, limit))), limit)

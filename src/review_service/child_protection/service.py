@@ -28,7 +28,7 @@ from review_service.domain.deadlines import DeadlineKind
 from review_service.domain.milestones import conference_milestones
 from review_service.domain.plan_types import PlanType
 from review_service.models import ChildProtectionEnquiry, Plan
-from review_service.pagination import decode_date_id_cursor
+from review_service.pagination import Keyset
 from review_service.plans.schemas import PlanCreate
 from review_service.plans.service import create_plan
 from review_service.policies.lookup import deadline_context
@@ -36,7 +36,8 @@ from review_service.problems import Conflict, InvalidRequest
 from review_service.reviews.deadlines import open_milestones
 from review_service.visibility import visible_row
 
-RESOURCE_TYPE = "child_protection_enquiry"
+# Enquiries page by conference due date, along ix_cp_enquiries_la_status_due.
+PAGED = Keyset(ChildProtectionEnquiry.due_by, ChildProtectionEnquiry.id)
 _CONFERENCE = REGISTRY[DeadlineKind.CONFERENCE]
 
 
@@ -168,7 +169,7 @@ def enquiry_query(
 ) -> Select[tuple[ChildProtectionEnquiry]]:
     """Enquiries by conference due date, keyset-paginated, filtered like the reviews list."""
     model = ChildProtectionEnquiry
-    query = select(model).order_by(model.due_by, model.id).limit(limit + 1)
+    query = select(model)
     if principal.local_authority is not None:
         query = query.where(model.local_authority == principal.local_authority)
     if local_authority is not None:
@@ -185,9 +186,4 @@ def enquiry_query(
         query = query.where(model.due_by > due_after)
     if chair_id is not None:
         query = query.where(model.chair_id == chair_id)
-    if cursor:
-        after_due, after_id = decode_date_id_cursor(cursor)
-        query = query.where(
-            (model.due_by > after_due) | ((model.due_by == after_due) & (model.id > after_id))
-        )
-    return query
+    return PAGED.select(query, cursor, limit)

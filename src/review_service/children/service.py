@@ -15,7 +15,7 @@ from review_service.clock import london_today
 from review_service.duplicates import conflict_on_duplicate
 from review_service.etags import check_if_match
 from review_service.models import Child
-from review_service.pagination import Page, decode_id_cursor, encode_cursor
+from review_service.pagination import Page
 from review_service.problems import Conflict, InvalidRequest
 
 _AUDITED = ("date_of_birth", "parents_with_parental_responsibility")
@@ -77,19 +77,15 @@ def list_children(
     cursor: str | None,
 ) -> Page[Child]:
     """Children the token may see, optionally by `external_id`."""
-    after = decode_id_cursor(cursor) if cursor else None
     rows = repository.list_children(
         session,
         principal,
         external_id=external_id,
         local_authority=local_authority,
-        after_id=after,
+        cursor=cursor,
         limit=limit,
     )
-    if len(rows) > limit:
-        rows = rows[:limit]
-        return Page(rows, encode_cursor(str(rows[-1].id)))
-    return Page(rows, None)
+    return repository.PAGED.page(rows, limit)
 
 
 def update_child(

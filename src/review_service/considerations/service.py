@@ -16,16 +16,14 @@ from review_service.deadlines.registry import REGISTRY
 from review_service.deadlines.unit_of_work import touch
 from review_service.domain.deadlines import ConsiderationStatus, DeadlineKind, is_open
 from review_service.models import Consideration, Plan, Review
-from review_service.pagination import (
-    Page,
-    decode_date_id_cursor,
-    encode_cursor,
-)
+from review_service.pagination import Keyset, Page
 from review_service.plans.locking import lock_plan_then
 from review_service.policies.lookup import deadline_context
 from review_service.problems import Conflict, InvalidRequest
 from review_service.reviews import deadlines
 from review_service.visibility import visible_row
+
+_PAGED = Keyset(Consideration.due_by, Consideration.id)
 
 
 def visible_consideration(
@@ -63,19 +61,7 @@ def list_considerations(
         query = query.where(REGISTRY[DeadlineKind.CONSIDERATION].is_overdue(today))
     elif overdue is False:
         query = query.where(REGISTRY[DeadlineKind.CONSIDERATION].is_not_overdue(today))
-    if cursor:
-        after_due, after_id = decode_date_id_cursor(cursor)
-        query = query.where(
-            (Consideration.due_by > after_due)
-            | ((Consideration.due_by == after_due) & (Consideration.id > after_id))
-        )
-    rows = list(
-        session.scalars(query.order_by(Consideration.due_by, Consideration.id).limit(limit + 1))
-    )
-    if len(rows) > limit:
-        rows = rows[:limit]
-        return Page(rows, encode_cursor(rows[-1].due_by.isoformat(), str(rows[-1].id)))
-    return Page(rows, None)
+    return _PAGED.page(list(session.scalars(_PAGED.select(query, cursor, limit))), limit)
 
 
 def decide(

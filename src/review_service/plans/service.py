@@ -28,12 +28,14 @@ from review_service.domain.reviews import ReviewStatus
 from review_service.duplicates import conflict_on_duplicate
 from review_service.etags import check_if_match
 from review_service.models import Plan, Review
-from review_service.pagination import Page, decode_id_cursor, encode_cursor
+from review_service.pagination import Keyset, Page
 from review_service.plans.schemas import PlanConfirmHistory, PlanCreate, PlanEnd, PlanUpdate
 from review_service.policies.lookup import deadline_context, policy_for
 from review_service.problems import Conflict, InvalidRequest
 from review_service.reviews import deadlines, repository
 from review_service.visibility import visible_row
+
+_PAGED = Keyset(None, Plan.id)
 
 
 def visible_plan(
@@ -121,7 +123,7 @@ def list_plans(
     cursor: str | None,
 ) -> Page[Plan]:
     """Plans the token may see, optionally of one child."""
-    query = select(Plan).order_by(Plan.id).limit(limit + 1)
+    query = select(Plan)
     if principal.local_authority is not None:
         query = query.where(Plan.local_authority == principal.local_authority)
     if child_id is not None:
@@ -129,13 +131,7 @@ def list_plans(
         query = query.where(Plan.child_id == child_id)
     if status is not None:
         query = query.where(Plan.status == status)
-    if cursor:
-        query = query.where(Plan.id > decode_id_cursor(cursor))
-    rows = list(session.scalars(query))
-    if len(rows) > limit:
-        rows = rows[:limit]
-        return Page(rows, encode_cursor(str(rows[-1].id)))
-    return Page(rows, None)
+    return _PAGED.page(list(session.scalars(_PAGED.select(query, cursor, limit))), limit)
 
 
 def update_plan(

@@ -15,8 +15,12 @@ from review_service.deadlines.registry import REGISTRY
 from review_service.domain.deadlines import DeadlineKind
 from review_service.domain.reviews import ReviewStatus
 from review_service.models import Milestone, Plan, Review
+from review_service.pagination import Keyset
 from review_service.plans.locking import lock_plan_then
 from review_service.visibility import visible_row
+
+# The dashboard pages along its indexes, which end (due_by, id).
+DASHBOARD_PAGED = Keyset(Review.due_by, Review.id)
 
 
 def visible_review(
@@ -143,7 +147,7 @@ def dashboard_query(
     plan_type: str | None,
     late: bool | None,
     local_authority: str | None,
-    after: tuple[date, uuid.UUID] | None,
+    cursor: str | None,
     limit: int,
 ) -> Select[tuple[Review]]:
     """The IRO dashboard's query, keyset-paginated by (due_by, id) along the indexes."""
@@ -164,9 +168,4 @@ def dashboard_query(
         query = query.where(Review.plan_type == plan_type)
     if late is not None:
         query = query.where(Review.late.is_(late))
-    if after is not None:
-        after_due, after_id = after
-        query = query.where(
-            (Review.due_by > after_due) | ((Review.due_by == after_due) & (Review.id > after_id))
-        )
-    return query.order_by(Review.due_by, Review.id).limit(limit + 1)
+    return DASHBOARD_PAGED.select(query, cursor, limit)

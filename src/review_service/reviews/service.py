@@ -25,7 +25,6 @@ from review_service.domain.reviews import (
 )
 from review_service.etags import check_if_match
 from review_service.models import Plan, Review
-from review_service.pagination import decode_date_id_cursor
 from review_service.policies.lookup import DeadlineContext, deadline_context
 from review_service.reviews import deadlines, repository
 from review_service.reviews.schemas import (
@@ -99,9 +98,6 @@ def dashboard_query(
     cursor: str | None,
 ) -> Select[tuple[Review]]:
     """The IRO dashboard query: reviews ordered by `due_by`, keyset-paginated by a cursor."""
-    after = None
-    if cursor:
-        after = decode_date_id_cursor(cursor)
     return repository.dashboard_query(
         principal,
         statuses=[s.value for s in statuses] if statuses else None,
@@ -111,7 +107,7 @@ def dashboard_query(
         plan_type=plan_type.value if plan_type else None,
         late=late,
         local_authority=local_authority,
-        after=after,
+        cursor=cursor,
         limit=limit,
     )
 

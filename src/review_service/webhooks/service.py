@@ -12,11 +12,7 @@ from review_service.audit.service import audit
 from review_service.auth import Principal
 from review_service.domain.destinations import DestinationPolicy
 from review_service.models import Delivery, DeliveryAttempt, OutboxMessage, WebhookSubscription
-from review_service.pagination import (
-    Page,
-    decode_instant_id_cursor,
-    encode_cursor,
-)
+from review_service.pagination import Keyset, Page
 from review_service.problems import Conflict, InvalidRequest, NotFound
 from review_service.webhooks.outbox import publish
 from review_service.webhooks.schemas import SubscriptionCreate, SubscriptionUpdate
@@ -24,6 +20,10 @@ from review_service.webhooks.signing import new_secret
 from review_service.webhooks.urls import url_problem
 
 ROTATION_OVERLAP = timedelta(hours=24)
+
+
+# A subscription's delivery log, newest first.
+_DELIVERIES = Keyset(Delivery.created_at, Delivery.id, descending=True)
 
 
 def visible_subscription(
@@ -198,21 +198,10 @@ def list_deliveries(
         .join(OutboxMessage, OutboxMessage.id == Delivery.message_id)
         .where(Delivery.subscription_id == subscription.id)
     )
-    if cursor:
-        at, after = decode_instant_id_cursor(cursor)
-        query = query.where(
-            (Delivery.created_at < at) | ((Delivery.created_at == at) & (Delivery.id < after))
-        )
-    rows = list(
-        session.execute(
-            query.order_by(Delivery.created_at.desc(), Delivery.id.desc()).limit(limit + 1)
-        )
+    page = _DELIVERIES.page(
+        list(session.execute(_DELIVERIES.select(query, cursor, limit))), limit, lambda row: row[0]
     )
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1][0]
-        next_cursor = encode_cursor(last.created_at.isoformat(), str(last.id))
+    rows = page.items
     attempts: dict[uuid.UUID, list[DeliveryAttempt]] = {row[0].id: [] for row in rows}
     if attempts:
         for attempt in session.scalars(
@@ -221,7 +210,7 @@ def list_deliveries(
             .order_by(DeliveryAttempt.attempted_at)
         ):
             attempts[attempt.delivery_id].append(attempt)
-    return Page([(d, event_type, attempts[d.id]) for d, event_type in rows], next_cursor)
+    return Page([(d, event_type, attempts[d.id]) for d, event_type in rows], page.next_cursor)
 
 
 def retry_delivery(

@@ -22,8 +22,7 @@ from review_service.domain.deadlines import (
     is_open,
 )
 from review_service.domain.milestones import MilestoneStatus
-from review_service.domain.plan_types import PlanStatus, PlanType
-from review_service.domain.review_series import ReviewSeries
+from review_service.domain.plan_types import PlanStatus, PlanType, interval_refusal
 from review_service.domain.reviews import ReviewStatus
 from review_service.duplicates import conflict_on_duplicate
 from review_service.etags import check_if_match
@@ -50,8 +49,7 @@ def effective_interval(session: Session, plan: Plan) -> int | None:
     plan_type = PlanType(plan.type)
     if not plan_type.has_variable_interval:
         return None
-    series = ReviewSeries(plan_type, plan.start_date, plan.review_interval_months)
-    return series.interval_months(policy_for(session, plan.local_authority))
+    return deadlines.series_of(plan).interval_months(policy_for(session, plan.local_authority))
 
 
 def create_plan(
@@ -59,11 +57,8 @@ def create_plan(
 ) -> tuple[Plan, Review]:
     """Open a plan with its first review and milestones (RULES.md §2, §5)."""
     child = visible_child(session, principal, body.child_id)
-    if body.review_interval_months is not None and not body.type.has_variable_interval:
-        raise InvalidRequest(
-            f"a {body.type.value} plan's review timescales are statutory; "
-            "review_interval_months applies to child_in_need and early_help only"
-        )
+    if refusal := interval_refusal(body.type, body.review_interval_months):
+        raise InvalidRequest(refusal)
     open_same_type = session.scalar(
         select(Plan.id).where(
             Plan.child_id == child.id, Plan.type == body.type.value, Plan.status == PlanStatus.OPEN
@@ -153,11 +148,8 @@ def update_plan(
         "review_interval_months" in fields
         and body.review_interval_months != plan.review_interval_months
     ):
-        if not PlanType(plan.type).has_variable_interval:
-            raise InvalidRequest(
-                f"a {plan.type} plan's review timescales are statutory; "
-                "review_interval_months applies to child_in_need and early_help only"
-            )
+        if refusal := interval_refusal(PlanType(plan.type), body.review_interval_months):
+            raise InvalidRequest(refusal)
         changes["review_interval_months"] = (
             plan.review_interval_months,
             body.review_interval_months,

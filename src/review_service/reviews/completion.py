@@ -16,7 +16,7 @@ from review_service.domain.child_protection import ProtectionReviewOutcome
 from review_service.domain.considered_plans import considered_plan_findings
 from review_service.domain.deadlines import DeadlineKind, is_open
 from review_service.domain.milestones import MilestoneStatus
-from review_service.domain.plan_types import PlanStatus, PlanType
+from review_service.domain.plan_types import PlanStatus, PlanType, interval_refusal
 from review_service.domain.reviews import (
     PENDING_STATUSES,
     ReviewStatus,
@@ -54,22 +54,15 @@ def complete_review(
     review, plan, ctx = loaded.review, loaded.plan, loaded.ctx
     require_status(ReviewStatus(review.status), PENDING_STATUSES, "completed")
     plan_type = PlanType(plan.type)
-    previous = (
-        repository.held_on_of(session, plan.id, review.sequence - 1)
-        if review.sequence > 1
-        else None
-    )
+    previous = repository.previous_held_on(session, plan.id, review.sequence)
     check_held_on(body.held_on, plan.start_date, previous, ctx.today)
     child = session.get(Child, plan.child_id)
     assert child is not None
     code = resolve_participation(
         plan_type, child.date_of_birth, body.held_on, body.participation_code
     )
-    if body.review_interval_months is not None and not plan_type.has_variable_interval:
-        raise InvalidRequest(
-            f"a {plan_type.value} plan's interval is statutory; review_interval_months applies "
-            "to child_in_need and early_help plans only"
-        )
+    if refusal := interval_refusal(plan_type, body.review_interval_months):
+        raise InvalidRequest(refusal)
     if body.outcome is not None and plan_type is not PlanType.CHILD_PROTECTION:
         raise InvalidRequest("outcome applies to child_protection reviews only (RULES.md §2)")
     review.status = ReviewStatus.HELD.value
@@ -158,11 +151,7 @@ def cancel_review(
     session.flush()
     replacement = None
     if plan.status == PlanStatus.OPEN:
-        previous = (
-            repository.held_on_of(session, plan.id, review.sequence - 1)
-            if review.sequence > 1
-            else None
-        )
+        previous = repository.previous_held_on(session, plan.id, review.sequence)
         replacement = deadlines.open_review(
             session, plan, review.sequence, previous, loaded.ctx, now
         )

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from review_service.auth import Principal
 from review_service.deadlines.registry import REGISTRY
 from review_service.domain.deadlines import DeadlineKind
+from review_service.domain.review_series import previous_sequence
 from review_service.domain.reviews import ReviewStatus
 from review_service.models import Milestone, Plan, Review
 from review_service.pagination import Keyset
@@ -70,6 +71,12 @@ def held_on_of(session: Session, plan_id: uuid.UUID, sequence: int) -> date | No
             Review.status == ReviewStatus.HELD,
         )
     )
+
+
+def previous_held_on(session: Session, plan_id: uuid.UUID, sequence: int) -> date | None:
+    """When the review before review `sequence` was held: the date its due date runs from."""
+    previous = previous_sequence(sequence)
+    return None if previous is None else held_on_of(session, plan_id, previous)
 
 
 def plan_reviews(session: Session, plan_id: uuid.UUID) -> list[Review]:

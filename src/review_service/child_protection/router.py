@@ -26,7 +26,7 @@ from review_service.etags import etag_for
 from review_service.limits import LocalAuthorityCode, PersonId
 from review_service.models import ChildProtectionEnquiry
 from review_service.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
-from review_service.plans.router import plan_out
+from review_service.plans.views import plan_out
 from review_service.problems import problem_responses
 from review_service.response_headers import created, with_etag
 

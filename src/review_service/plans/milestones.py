@@ -5,7 +5,7 @@ next carer letter (RULES.md §5 [003])."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -16,7 +16,7 @@ from review_service.deadlines.unit_of_work import touch
 from review_service.domain.deadlines import DeadlineKind, is_open
 from review_service.domain.milestones import MilestoneKind, MilestoneStatus, next_in_chain
 from review_service.domain.plan_types import PlanStatus, PlanType
-from review_service.models import Milestone
+from review_service.models import Milestone, Plan
 from review_service.models.base import new_id
 from review_service.plans.service import visible_plan
 from review_service.policies.lookup import deadline_context
@@ -53,27 +53,7 @@ def update_plan_milestone(
     touch(session, DeadlineKind.MILESTONE, milestone.id)
     opened = None
     if completed_on is not None and was_open and plan.status == PlanStatus.OPEN:
-        ctx = deadline_context(session, plan.local_authority, today)
-        following = next_in_chain(
-            MilestoneKind(milestone.kind),
-            PlanType(plan.type),
-            completed_on,
-            milestone.due_by,
-            ctx.calendar,
-            ctx.policy,
-        )
-        if following is not None:
-            opened = Milestone(
-                id=new_id(),
-                plan_id=plan.id,
-                review_id=None,
-                kind=following.kind.value,
-                due_by=following.due_by,
-                owner_role=following.owner_role,
-                status=MilestoneStatus.PENDING.value,
-            )
-            session.add(opened)
-            touch(session, DeadlineKind.MILESTONE, opened.id)
+        opened = _open_next_in_chain(session, plan, milestone, completed_on, today)
     session.flush()
     audit(
         session,
@@ -90,3 +70,32 @@ def update_plan_milestone(
         },
     )
     return milestone, opened
+
+
+def _open_next_in_chain(
+    session: Session, plan: Plan, done: Milestone, completed_on: date, today: date
+) -> Milestone | None:
+    """The milestone that follows `done` in its chain, opened; None at the chain's end."""
+    ctx = deadline_context(session, plan.local_authority, today)
+    following = next_in_chain(
+        MilestoneKind(done.kind),
+        PlanType(plan.type),
+        completed_on,
+        done.due_by,
+        ctx.calendar,
+        ctx.policy,
+    )
+    if following is None:
+        return None
+    opened = Milestone(
+        id=new_id(),
+        plan_id=plan.id,
+        review_id=None,
+        kind=following.kind.value,
+        due_by=following.due_by,
+        owner_role=following.owner_role,
+        status=MilestoneStatus.PENDING.value,
+    )
+    session.add(opened)
+    touch(session, DeadlineKind.MILESTONE, opened.id)
+    return opened

@@ -26,7 +26,7 @@ from review_service.domain.plan_types import PlanStatus, PlanType, interval_refu
 from review_service.domain.reviews import ReviewStatus
 from review_service.duplicates import conflict_on_duplicate
 from review_service.etags import check_if_match
-from review_service.models import Plan, Review
+from review_service.models import Action, Consideration, Plan, Review
 from review_service.pagination import Keyset, Page
 from review_service.plans.schemas import PlanConfirmHistory, PlanCreate, PlanEnd, PlanUpdate
 from review_service.policies.lookup import deadline_context, policy_for
@@ -192,32 +192,10 @@ def end_plan(
     plan.end_date = body.end_date
     plan.end_reason = body.reason
     plan.updated_at = now
-    cancelled = repository.pending_reviews(session, plan.id)
-    for review in cancelled:
-        review.status = ReviewStatus.CANCELLED.value
-        touch(session, DeadlineKind.REVIEW, review.id)
-        review.cancellation_reason = f"plan ended: {body.reason}"
-        review.late = False
-        review.updated_at = now
-    for milestone in repository.milestones_of_plan(session, plan.id):
-        if is_open(DeadlineKind.MILESTONE, milestone.status):
-            milestone.status = MilestoneStatus.NOT_APPLICABLE.value
-            touch(session, DeadlineKind.MILESTONE, milestone.id)
-    # RULES.md §3 "Ending a plan": open considerations and actions are withdrawn, so nothing
-    # of the plan keeps reminding or escalating. A disruption meeting stays due: it is about
-    # the ending itself.
-    withdrawn_reason = f"plan ended: {body.reason}"
-    considerations = _open_of_plan(session, DeadlineKind.CONSIDERATION, plan)
-    for consideration in considerations:
-        consideration.status = ConsiderationStatus.WITHDRAWN.value
-        consideration.reason = withdrawn_reason
-        touch(session, DeadlineKind.CONSIDERATION, consideration.id)
-    actions = _open_of_plan(session, DeadlineKind.ACTION, plan)
-    for action in actions:
-        action.status = ActionStatus.WITHDRAWN.value
-        action.withdrawn_reason = withdrawn_reason
-        action.updated_at = now
-        touch(session, DeadlineKind.ACTION, action.id)
+    cancelled = _cancel_pending_reviews(session, plan, f"plan ended: {body.reason}", now)
+    considerations, actions = _withdraw_open_deadlines(
+        session, plan, f"plan ended: {body.reason}", now
+    )
     session.flush()
     audit(
         session,
@@ -234,6 +212,45 @@ def end_plan(
         },
     )
     return plan
+
+
+def _cancel_pending_reviews(
+    session: Session, plan: Plan, reason: str, now: datetime
+) -> list[Review]:
+    """The ended plan's pending reviews, cancelled: they will not be held."""
+    cancelled = repository.pending_reviews(session, plan.id)
+    for review in cancelled:
+        review.status = ReviewStatus.CANCELLED.value
+        touch(session, DeadlineKind.REVIEW, review.id)
+        review.cancellation_reason = reason
+        review.late = False
+        review.updated_at = now
+    return cancelled
+
+
+def _withdraw_open_deadlines(
+    session: Session, plan: Plan, reason: str, now: datetime
+) -> tuple[list[Consideration], list[Action]]:
+    """The ended plan's open milestones, considerations and actions, withdrawn."""
+    for milestone in repository.milestones_of_plan(session, plan.id):
+        if is_open(DeadlineKind.MILESTONE, milestone.status):
+            milestone.status = MilestoneStatus.NOT_APPLICABLE.value
+            touch(session, DeadlineKind.MILESTONE, milestone.id)
+    # RULES.md §3 "Ending a plan": open considerations and actions are withdrawn, so nothing
+    # of the plan keeps reminding or escalating. A disruption meeting stays due: it is about
+    # the ending itself.
+    considerations = _open_of_plan(session, DeadlineKind.CONSIDERATION, plan)
+    for consideration in considerations:
+        consideration.status = ConsiderationStatus.WITHDRAWN.value
+        consideration.reason = reason
+        touch(session, DeadlineKind.CONSIDERATION, consideration.id)
+    actions = _open_of_plan(session, DeadlineKind.ACTION, plan)
+    for action in actions:
+        action.status = ActionStatus.WITHDRAWN.value
+        action.withdrawn_reason = reason
+        action.updated_at = now
+        touch(session, DeadlineKind.ACTION, action.id)
+    return considerations, actions
 
 
 def confirm_history(

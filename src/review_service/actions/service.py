@@ -1,14 +1,14 @@
 """Action use cases (RULES.md §7: decisions are recorded as actions with an owner and a due
-date); each runs in the request's transaction. The few queries live here as private helpers."""
+date); each runs in the request's transaction; the queries are in actions/repository.py."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from review_service.actions.repository import ACTIONS
 from review_service.actions.schemas import ActionCreate, ActionStatus, ActionUpdate
 from review_service.audit.service import audit, diff
 from review_service.auth import Principal
@@ -18,17 +18,14 @@ from review_service.domain.deadlines import DeadlineKind
 from review_service.domain.reviews import ReviewStatus
 from review_service.etags import check_if_match
 from review_service.models import Action, Review
-from review_service.pagination import Keyset, Page
-from review_service.problems import Conflict, InvalidRequest, NotFound
+from review_service.pagination import Page
+from review_service.problems import Conflict, InvalidRequest
 from review_service.reviews import repository
 
 # Bounds every listing; far above the decisions of any real review.
 MAX_ACTIONS_PER_REVIEW = 200
 
 _AUDITED = ("description", "owner", "due_by", "status", "done_on")
-
-
-_PAGED = Keyset(Action.due_by, Action.id)
 
 
 def _snapshot(action: Action) -> dict[str, object]:
@@ -61,10 +58,7 @@ def create_action(
     """Record a decision of a held review as an open action."""
     review = repository.visible_review(session, principal, review_id, for_update=True)
     _check_due_by(body.due_by, _held_on(review))
-    count = session.scalar(
-        select(func.count()).select_from(Action).where(Action.review_id == review.id)
-    )
-    if (count or 0) >= MAX_ACTIONS_PER_REVIEW:
+    if ACTIONS.count(session, review.id) >= MAX_ACTIONS_PER_REVIEW:
         raise Conflict(f"a review records at most {MAX_ACTIONS_PER_REVIEW} actions")
     action = Action(
         review_id=review.id,
@@ -102,20 +96,7 @@ def list_actions(
 ) -> Page[Action]:
     """A review's actions by due date, keyset-paginated."""
     review = repository.visible_review(session, principal, review_id)
-    query = select(Action).where(Action.review_id == review.id)
-    return _PAGED.page(list(session.scalars(_PAGED.select(query, cursor, limit))), limit)
-
-
-def _action_of(
-    session: Session, review: Review, action_id: uuid.UUID, *, for_update: bool = False
-) -> Action:
-    query = select(Action).where(Action.id == action_id, Action.review_id == review.id)
-    if for_update:
-        query = query.with_for_update()
-    action = session.scalar(query)
-    if action is None:
-        raise NotFound(f"review {review.id} has no action {action_id}")
-    return action
+    return ACTIONS.page(session, review.id, cursor, limit)
 
 
 def get_action(
@@ -123,7 +104,7 @@ def get_action(
 ) -> Action:
     """One action of a review the token may see."""
     review = repository.visible_review(session, principal, review_id)
-    return _action_of(session, review, action_id)
+    return ACTIONS.one(session, review.id, action_id, for_update=False)
 
 
 def _done_on(action: Action, body: ActionUpdate, held_on: date, today: date) -> date | None:
@@ -155,7 +136,7 @@ def update_action(
 ) -> Action:
     """Correct an action, or mark it done (or open again)."""
     review = repository.visible_review(session, principal, review_id)
-    action = _action_of(session, review, action_id, for_update=True)
+    action = ACTIONS.one(session, review.id, action_id, for_update=True)
     check_if_match(if_match, action.version)
     if action.status == ActionStatus.WITHDRAWN:
         raise Conflict("this action was withdrawn when its plan ended; it cannot be changed")

@@ -1,8 +1,5 @@
-"""Attendee use cases (RULES.md §6); each runs in the request's transaction.
-
-The few queries live here as private helpers: the feature is small enough not to need its own
-repository module yet.
-"""
+"""Attendee use cases (RULES.md §6); each runs in the request's transaction; the queries are
+in attendees/repository.py."""
 
 from __future__ import annotations
 
@@ -11,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from review_service.attendees.repository import ATTENDEES
 from review_service.attendees.schemas import AttendeeCreate, AttendeeUpdate
 from review_service.audit.service import audit, diff
 from review_service.auth import Principal
@@ -34,8 +31,8 @@ from review_service.domain.plan_types import PlanType
 from review_service.domain.reviews import ReviewStatus
 from review_service.etags import check_if_match
 from review_service.models import Attendee, Child, Review
-from review_service.pagination import Keyset, Page
-from review_service.problems import Conflict, InvalidRequest, NotFound
+from review_service.pagination import Page
+from review_service.problems import Conflict, InvalidRequest
 from review_service.reviews import repository
 from review_service.reviews.deadlines import scheduled_date
 
@@ -54,9 +51,6 @@ _AUDITED = (
     "not_invited_reason",
 )
 _NULLABLE = ("contribution_mode", "invited_on", "reply", "attended", "not_invited_reason")
-
-
-_PAGED = Keyset(Attendee.created_at, Attendee.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,28 +93,13 @@ def _check(review: Review, attendee: Attendee, changed: set[str], today: date) -
         )
 
 
-def _attendee_of(
-    session: Session, review: Review, attendee_id: uuid.UUID, *, for_update: bool = False
-) -> Attendee:
-    query = select(Attendee).where(Attendee.id == attendee_id, Attendee.review_id == review.id)
-    if for_update:
-        query = query.with_for_update()
-    attendee = session.scalar(query)
-    if attendee is None:
-        raise NotFound(f"review {review.id} has no attendee {attendee_id}")
-    return attendee
-
-
 def add_attendee(
     session: Session, principal: Principal, review_id: uuid.UUID, body: AttendeeCreate,
     now: datetime,
 ) -> Attendee:  # fmt: skip
     """List someone for a review: invited, or deliberately not invited with a reason."""
     review = _writable_review(session, principal, review_id)
-    listed = session.scalar(
-        select(func.count()).select_from(Attendee).where(Attendee.review_id == review.id)
-    )
-    if (listed or 0) >= MAX_ATTENDEES_PER_REVIEW:
+    if ATTENDEES.count(session, review.id) >= MAX_ATTENDEES_PER_REVIEW:
         raise Conflict(f"a review lists at most {MAX_ATTENDEES_PER_REVIEW} attendees")
     attendee = Attendee(
         review_id=review.id,
@@ -149,8 +128,7 @@ def list_attendees(
 ) -> Page[Attendee]:  # fmt: skip
     """A review's attendees, oldest listing first, keyset-paginated."""
     review = repository.visible_review(session, principal, review_id)
-    query = select(Attendee).where(Attendee.review_id == review.id)
-    return _PAGED.page(list(session.scalars(_PAGED.select(query, cursor, limit))), limit)
+    return ATTENDEES.page(session, review.id, cursor, limit)
 
 
 def get_attendee(
@@ -158,7 +136,7 @@ def get_attendee(
 ) -> Attendee:
     """One attendee of a review the token may see."""
     review = repository.visible_review(session, principal, review_id)
-    return _attendee_of(session, review, attendee_id)
+    return ATTENDEES.one(session, review.id, attendee_id, for_update=False)
 
 
 def update_attendee(
@@ -167,7 +145,7 @@ def update_attendee(
 ) -> Attendee:  # fmt: skip
     """Record an invitation, a reply, attendance or a correction."""
     review = _writable_review(session, principal, review_id)
-    attendee = _attendee_of(session, review, attendee_id, for_update=True)
+    attendee = ATTENDEES.one(session, review.id, attendee_id, for_update=True)
     check_if_match(if_match, attendee.version)
     before = _snapshot(attendee)
     for name in body.model_fields_set:
@@ -200,7 +178,7 @@ def check_attendance(
     plan = repository.plan_of(session, review)
     child = session.get(Child, plan.child_id)
     assert child is not None
-    attendees = list(session.scalars(select(Attendee).where(Attendee.review_id == review.id)))
+    attendees = ATTENDEES.all(session, review.id)
     listed = [
         ListedAttendee(
             role=AttendeeRole(a.role),

@@ -8,15 +8,12 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any, Protocol, cast, overload
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from review_service.audit import repository
 from review_service.auth import Principal
 from review_service.models import AuditEntry
-from review_service.pagination import Keyset, Page
-
-# Newest first.
-_PAGED = Keyset(AuditEntry.at, AuditEntry.id, descending=True)
+from review_service.pagination import Page
 
 
 def _plain(value: Any) -> Any:
@@ -147,9 +144,4 @@ def list_entries(
     cursor: str | None,
 ) -> Page[AuditEntry]:
     """Audit entries, newest first, optionally of one resource."""
-    query = select(AuditEntry)
-    if resource_id is not None:
-        query = query.where(AuditEntry.resource_id == resource_id)
-    if principal.local_authority is not None:
-        query = query.where(AuditEntry.local_authority == principal.local_authority)
-    return _PAGED.page(list(session.scalars(_PAGED.select(query, cursor, limit))), limit)
+    return repository.entries_page(session, principal, resource_id, cursor, limit)

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from review_service.audit.service import audit
 from review_service.auth import Principal
 from review_service.children.repository import visible_child
 from review_service.clock import london_today
-from review_service.deadlines.registry import REGISTRY
 from review_service.deadlines.unit_of_work import touch
 from review_service.domain.deadlines import (
     ActionStatus,
@@ -27,14 +24,13 @@ from review_service.domain.reviews import ReviewStatus
 from review_service.duplicates import conflict_on_duplicate
 from review_service.etags import check_if_match
 from review_service.models import Action, Consideration, Plan, Review
-from review_service.pagination import Keyset, Page
+from review_service.pagination import Page
+from review_service.plans import repository as plans_repository
 from review_service.plans.schemas import PlanConfirmHistory, PlanCreate, PlanEnd, PlanUpdate
 from review_service.policies.lookup import deadline_context, policy_for
 from review_service.problems import Conflict, InvalidRequest
 from review_service.reviews import deadlines, repository
 from review_service.visibility import visible_row
-
-_PAGED = Keyset(None, Plan.id)
 
 
 def visible_plan(
@@ -59,11 +55,7 @@ def create_plan(
     child = visible_child(session, principal, body.child_id)
     if refusal := interval_refusal(body.type, body.review_interval_months):
         raise InvalidRequest(refusal)
-    open_same_type = session.scalar(
-        select(Plan.id).where(
-            Plan.child_id == child.id, Plan.type == body.type.value, Plan.status == PlanStatus.OPEN
-        )
-    )
+    open_same_type = plans_repository.open_plan_of_type(session, child.id, body.type)
     if open_same_type is not None:
         raise Conflict(f"the child already has an open {body.type.value} plan {open_same_type}")
     # One open plan of a type per child: the partial unique index uq_plans_child_id_type_open
@@ -118,15 +110,11 @@ def list_plans(
     cursor: str | None,
 ) -> Page[Plan]:
     """Plans the token may see, optionally of one child."""
-    query = select(Plan)
-    if principal.local_authority is not None:
-        query = query.where(Plan.local_authority == principal.local_authority)
     if child_id is not None:
         visible_child(session, principal, child_id)
-        query = query.where(Plan.child_id == child_id)
-    if status is not None:
-        query = query.where(Plan.status == status)
-    return _PAGED.page(list(session.scalars(_PAGED.select(query, cursor, limit))), limit)
+    return plans_repository.plans_page(
+        session, principal, child_id=child_id, status=status, cursor=cursor, limit=limit
+    )
 
 
 def update_plan(
@@ -239,12 +227,14 @@ def _withdraw_open_deadlines(
     # RULES.md §3 "Ending a plan": open considerations and actions are withdrawn, so nothing
     # of the plan keeps reminding or escalating. A disruption meeting stays due: it is about
     # the ending itself.
-    considerations = _open_of_plan(session, DeadlineKind.CONSIDERATION, plan)
+    considerations = plans_repository.open_of_plan_for_update(
+        session, DeadlineKind.CONSIDERATION, plan
+    )
     for consideration in considerations:
         consideration.status = ConsiderationStatus.WITHDRAWN.value
         consideration.reason = reason
         touch(session, DeadlineKind.CONSIDERATION, consideration.id)
-    actions = _open_of_plan(session, DeadlineKind.ACTION, plan)
+    actions = plans_repository.open_of_plan_for_update(session, DeadlineKind.ACTION, plan)
     for action in actions:
         action.status = ActionStatus.WITHDRAWN.value
         action.withdrawn_reason = reason
@@ -278,20 +268,6 @@ def confirm_history(
         {"history_complete": (False, True), "reason": body.reason},
     )
     return plan
-
-
-def _open_of_plan(session: Session, kind: DeadlineKind, plan: Plan) -> list[Any]:
-    # Locked after the plan, as every writer locks (plan first): queue, never deadlock.
-    registered = REGISTRY[kind]
-    return list(
-        session.scalars(
-            select(registered.model)
-            .where(registered.model.plan_id == plan.id, registered.is_open())
-            .order_by(registered.model.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    )
 
 
 def plan_reviews(session: Session, principal: Principal, plan_id: uuid.UUID) -> list[Review]:

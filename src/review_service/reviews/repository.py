@@ -51,15 +51,22 @@ def plan_of(session: Session, review: Review) -> Plan:
     return plan
 
 
+def _pending_of(plan_id: uuid.UUID) -> Select[tuple[Review]]:
+    return (
+        select(Review)
+        .where(Review.plan_id == plan_id, REGISTRY[DeadlineKind.REVIEW].is_open())
+        .order_by(Review.sequence)
+    )
+
+
 def pending_reviews(session: Session, plan_id: uuid.UUID) -> list[Review]:
     """The plan's pending reviews (normally exactly one while the plan is open)."""
-    return list(
-        session.scalars(
-            select(Review)
-            .where(Review.plan_id == plan_id, REGISTRY[DeadlineKind.REVIEW].is_open())
-            .order_by(Review.sequence)
-        )
-    )
+    return list(session.scalars(_pending_of(plan_id)))
+
+
+def next_review_for_update(session: Session, plan_id: uuid.UUID) -> Review | None:
+    """The plan's first pending review, locked (after its plan, as every writer locks)."""
+    return session.scalar(_pending_of(plan_id).with_for_update())
 
 
 def held_on_of(session: Session, plan_id: uuid.UUID, sequence: int) -> date | None:

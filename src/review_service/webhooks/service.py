@@ -12,18 +12,15 @@ from review_service.audit.service import audit
 from review_service.auth import Principal
 from review_service.domain.destinations import DestinationPolicy
 from review_service.models import Delivery, DeliveryAttempt, OutboxMessage, WebhookSubscription
-from review_service.pagination import Keyset, Page
+from review_service.pagination import Page
 from review_service.problems import Conflict, InvalidRequest, NotFound
+from review_service.webhooks import repository
 from review_service.webhooks.outbox import publish
 from review_service.webhooks.schemas import SubscriptionCreate, SubscriptionUpdate
 from review_service.webhooks.signing import new_secret
 from review_service.webhooks.urls import url_problem
 
 ROTATION_OVERLAP = timedelta(hours=24)
-
-
-# A subscription's delivery log, newest first.
-_DELIVERIES = Keyset(Delivery.created_at, Delivery.id, descending=True)
 
 
 def visible_subscription(
@@ -82,10 +79,7 @@ def create_subscription(
 
 def list_subscriptions(session: Session, principal: Principal) -> list[WebhookSubscription]:
     """Subscriptions the token may see, oldest first."""
-    query = select(WebhookSubscription).order_by(WebhookSubscription.created_at)
-    if principal.local_authority is not None:
-        query = query.where(WebhookSubscription.local_authority == principal.local_authority)
-    return list(session.scalars(query))
+    return repository.subscriptions_of(session, principal)
 
 
 def update_subscription(
@@ -193,24 +187,9 @@ def list_deliveries(
 ) -> Page[tuple[Delivery, str, list[DeliveryAttempt]]]:
     """The delivery log of a subscription, newest first, with every attempt."""
     subscription = visible_subscription(session, principal, subscription_id)
-    query = (
-        select(Delivery, OutboxMessage.event_type)
-        .join(OutboxMessage, OutboxMessage.id == Delivery.message_id)
-        .where(Delivery.subscription_id == subscription.id)
-    )
-    page = _DELIVERIES.page(
-        list(session.execute(_DELIVERIES.select(query, cursor, limit))), limit, lambda row: row[0]
-    )
-    rows = page.items
-    attempts: dict[uuid.UUID, list[DeliveryAttempt]] = {row[0].id: [] for row in rows}
-    if attempts:
-        for attempt in session.scalars(
-            select(DeliveryAttempt)
-            .where(DeliveryAttempt.delivery_id.in_(list(attempts)))
-            .order_by(DeliveryAttempt.attempted_at)
-        ):
-            attempts[attempt.delivery_id].append(attempt)
-    return Page([(d, event_type, attempts[d.id]) for d, event_type in rows], page.next_cursor)
+    page = repository.deliveries_page(session, subscription.id, cursor, limit)
+    attempts = repository.attempts_of(session, [row[0].id for row in page.items])
+    return Page([(d, event_type, attempts[d.id]) for d, event_type in page.items], page.next_cursor)
 
 
 def retry_delivery(

@@ -90,7 +90,6 @@ def main() -> None:
     pairs = list(zip(days_py, counts_py, strict=True))
     pairs64 = list(zip(list(days64), counts_py, strict=True))
 
-    ours_batch_result = cal.add_working_days_many(days64, counts)
     expected: list[date] = [cal.add_working_days(d, n) for d, n in pairs]
 
     table = holidays.country_holidays(
@@ -134,7 +133,6 @@ def main() -> None:
     workalendar.add_working_days(SINGLE_DAY, SINGLE_N)  # warm its per-year holiday cache
 
     add = cal.add_working_days
-    add_many = cal.add_working_days_many
     one_day = np.array([SINGLE_DAY], dtype="datetime64[D]")
     one_n = np.array([SINGLE_N], dtype=np.int64)
     single_day64 = np.datetime64(SINGLE_DAY, "D")
@@ -167,20 +165,6 @@ def main() -> None:
     per_batch = best_of(lambda: [add(d, n) for d, n in pairs]) / BATCH
     rows.append(("ours: add_working_days (per call)", per_single, BATCH, per_batch, "(reference)"))
     ours_single, ours_loop = per_single, per_batch
-
-    # ours, vectorised batch path
-    per_single = single(lambda: add_many(one_day, one_n), 50_000)
-    per_batch = best_of(lambda: add_many(days64, counts)) / BATCH
-    rows.append(
-        (
-            "ours: add_working_days_many (vectorised)",
-            per_single,
-            BATCH,
-            per_batch,
-            agreement(ours_batch_result.astype(object).tolist(), BATCH),
-        )
-    )
-    ours_vectorised = per_batch
 
     # naive day-by-day loop over the holidays package
     sample = pairs[:NAIVE_SAMPLE]
@@ -271,14 +255,15 @@ def main() -> None:
         f"(mixed batch, per call: {numpy_loop / ours_loop:.1f}x)  "
         f"target ours faster: {'met' if single_ratio > 1 else 'NOT met'}"
     )
-    batch_ratio = ours_vectorised / numpy_vec
-    verdict = "met" if batch_ratio <= 3 else "NOT met"
+    # The service has no vectorised path of its own (nothing needed one): a batch is a loop of
+    # single calls, set here against numpy's vectorised busday_offset for scale.
+    batch_ratio = ours_loop / numpy_vec
     speed = (
         f"{1 / batch_ratio:.1f}x faster than"
         if batch_ratio < 1
         else f"{batch_ratio:.1f}x the time of"
     )
-    print(f"ours batch vs numpy vectorised: ours is {speed} numpy  target within 3x: {verdict}")
+    print(f"ours, a loop of single calls, vs numpy vectorised: ours is {speed} numpy")
     for number, mismatch in enumerate(mismatches, 1):
         print(f"[{number}] first disagreement: {mismatch}")
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, Field
+from sqlalchemy import Engine
 
 from review_service import __version__
 from review_service.actions.router import router as actions_router
@@ -55,6 +56,32 @@ class Health(BaseModel):
     status: str = Field(description="`ok` while the process serves requests.")
 
 
+# In the order the OpenAPI document lists them, after health and readiness.
+FEATURE_ROUTERS = (
+    calendar_router,
+    children_router,
+    plans_router,
+    plan_milestones_router,
+    child_protection_router,
+    reviews_router,
+    attendees_router,
+    actions_router,
+    policies_router,
+    audit_router,
+    events_router,
+    considerations_router,
+    meetings_router,
+    webhooks_router,
+    scheduler_router,
+    metrics_router,
+    imports_router,
+    returns_router,
+    reports_router,
+    calendar_feeds_router,
+    board_router,
+)
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -65,6 +92,28 @@ def create_app(
     settings = settings or get_settings()
     engine = create_database_engine(settings)
     with_scheduler = settings.scheduler_enabled if run_scheduler is None else run_scheduler
+    app = FastAPI(
+        title="review-service",
+        version=__version__,
+        summary="The statutory clock for children's reviews in English local authorities.",
+        lifespan=_lifespan(settings, engine, with_scheduler),
+        docs_url=None,
+        redoc_url=None,
+        dependencies=[Depends(reject_unknown_query_parameters), Depends(reject_nul_characters)],
+    )
+    _set_state(app, settings, engine, clock or SystemClock())
+    _install_edges(app)
+    _include_routes(app)
+    declare_webhooks(app)
+    app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _lifespan(
+    settings: Settings, engine: Engine, with_scheduler: bool
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Start the scheduler with the app (when it runs in this process); stop it, then close
+    the database's connections, when the app stops."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -80,20 +129,20 @@ def create_app(
                 runner.shutdown()
             engine.dispose()
 
-    app = FastAPI(
-        title="review-service",
-        version=__version__,
-        summary="The statutory clock for children's reviews in English local authorities.",
-        lifespan=lifespan,
-        docs_url=None,
-        redoc_url=None,
-        dependencies=[Depends(reject_unknown_query_parameters), Depends(reject_nul_characters)],
-    )
+    return lifespan
+
+
+def _set_state(app: FastAPI, settings: Settings, engine: Engine, clock: Clock) -> None:
+    """What every request reaches through `app.state`: settings, database, the one clock."""
     app.state.settings = settings
     app.state.engine = engine
-    app.state.clock = clock or SystemClock()
+    app.state.clock = clock
     app.state.board_secret = settings.board_session_secret or new_secret()
     app.state.session_factory = create_session_factory(engine, app.state.clock)
+
+
+def _install_edges(app: FastAPI) -> None:
+    """Problem documents, idempotent replays, offline docs, and the middleware around it all."""
     install_problem_handlers(app)
     install_replay_handler(app)
     install_api_docs(app)
@@ -103,39 +152,18 @@ def create_app(
     # Outermost of the app's own middleware: every answer gets an id, an access line, a count.
     app.add_middleware(RequestObservation, metrics=app.state.metrics)
 
+
+def _include_routes(app: FastAPI) -> None:
+    """Health, readiness, then every feature's router."""
+
     @app.get("/health", response_model=Health, tags=["health"])
     def health() -> Health:
         """Liveness: 200 while the process serves requests. Needs no token."""
         return Health(status="ok")
 
     app.include_router(readiness_router)
-    for router in (
-        calendar_router,
-        children_router,
-        plans_router,
-        plan_milestones_router,
-        child_protection_router,
-        reviews_router,
-        attendees_router,
-        actions_router,
-        policies_router,
-        audit_router,
-        events_router,
-        considerations_router,
-        meetings_router,
-        webhooks_router,
-        scheduler_router,
-        metrics_router,
-        imports_router,
-        returns_router,
-        reports_router,
-        calendar_feeds_router,
-        board_router,
-    ):
+    for router in FEATURE_ROUTERS:
         app.include_router(router)
-    declare_webhooks(app)
-    app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
-    return app
 
 
 def build_openapi(app: FastAPI) -> dict[str, Any]:

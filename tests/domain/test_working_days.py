@@ -7,13 +7,11 @@ bank-holiday lists, not taken from the engine's output.
 from __future__ import annotations
 
 import json
-import random
-from datetime import date, timedelta
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 
 from review_service.domain.regions import Region
@@ -144,18 +142,6 @@ def test_add_working_days(region: Region, start: date, n: int, expected: date) -
     assert calendar(region).add_working_days(start, n) == expected
 
 
-@pytest.mark.parametrize(
-    ("region", "start", "n", "expected"),
-    [pytest.param(r, s, n, e, id=f"{r.value}:{s}{n:+d}") for r, s, n, e, _ in ADD_CASES],
-)
-def test_batch_agrees_with_the_table(region: Region, start: date, n: int, expected: date) -> None:
-    result = calendar(region).add_working_days_many(
-        np.array([start], dtype="datetime64[D]"), np.array([n], dtype=np.int64)
-    )
-    assert result.dtype == np.dtype("datetime64[D]")
-    assert result[0] == np.datetime64(expected, "D")
-
-
 # (region, day, is a working day)
 IS_WORKING_CASES = [
     (EW, date(2024, 3, 29), False),  # Good Friday
@@ -231,10 +217,6 @@ BETWEEN_CASES = [
 def test_working_days_between(region: Region, start: date, end: date, expected: int) -> None:
     cal = calendar(region)
     assert cal.working_days_between(start, end) == expected
-    many = cal.working_days_between_many(
-        np.array([start], dtype="datetime64[D]"), np.array([end], dtype="datetime64[D]")
-    )
-    assert int(many[0]) == expected
 
 
 def test_within_and_at_least_before() -> None:
@@ -354,8 +336,6 @@ def test_dates_outside_the_range_raise(day: date, n: int) -> None:
         cal.working_days_between(day, date(2024, 1, 1))
     with pytest.raises(OutsideCalendarRange):
         cal.working_days_between(date(2024, 1, 1), day)
-    with pytest.raises(OutsideCalendarRange):
-        cal.add_working_days_many(np.array([day], dtype="datetime64[D]"), np.array([n]))
 
 
 @pytest.mark.parametrize(
@@ -376,62 +356,12 @@ def test_results_leaving_the_range_raise(region: Region, start: date, n: int) ->
     cal = calendar(region)
     with pytest.raises(OutsideCalendarRange):
         cal.add_working_days(start, n)
-    with pytest.raises(OutsideCalendarRange):
-        cal.add_working_days_many(np.array([start], dtype="datetime64[D]"), np.array([n]))
 
 
 @pytest.mark.parametrize("year", [1989, 2101])
 def test_bank_holidays_outside_the_range_raise(year: int) -> None:
     with pytest.raises(OutsideCalendarRange):
         calendar().bank_holidays(year)
-
-
-def test_batch_n_zero_at_the_range_edge_does_not_raise() -> None:
-    days = np.array([date(1990, 1, 1), date(2100, 12, 31), date(2024, 6, 1)], "datetime64[D]")
-    result = calendar(SCT).add_working_days_many(days, np.array([0, 0, 0]))
-    assert list(result) == list(days)
-
-
-def test_batch_of_nothing() -> None:
-    result = calendar().add_working_days_many(
-        np.array([], dtype="datetime64[D]"), np.array([], dtype=np.int64)
-    )
-    assert result.shape == (0,)
-
-
-# --- the batch path agrees with the single-call path ----------------------------------------
-
-
-@pytest.mark.parametrize("region", ALL_REGIONS)
-def test_batch_agrees_with_single_calls(region: Region) -> None:
-    rng = random.Random(f"batch-{region.value}")
-    cal = calendar(region)
-    base = date(1995, 1, 1)
-    span = (date(2095, 12, 31) - base).days
-    holidays_ = [b.date for year in (2020, 2021, 2022, 2024) for b in cal.bank_holidays(year)]
-    starts: list[date] = []
-    counts: list[int] = []
-    for i in range(20_000):
-        if i % 10 == 0:  # plenty of starts on bank holidays and weekends
-            start = rng.choice(holidays_) + timedelta(days=rng.choice([0, 0, -1, 1, 3]))
-        else:
-            start = base + timedelta(days=rng.randrange(span + 1))
-        n = 0 if i % 7 == 0 else rng.randint(-400, 400)
-        starts.append(start)
-        counts.append(n)
-    result = cal.add_working_days_many(
-        np.array(starts, dtype="datetime64[D]"), np.array(counts, dtype=np.int64)
-    )
-    expected = [cal.add_working_days(d, n) for d, n in zip(starts, counts, strict=True)]
-    assert result.astype(object).tolist() == expected
-
-    ends = [start + timedelta(days=rng.randint(-600, 600)) for start in starts]
-    between = cal.working_days_between_many(
-        np.array(starts, dtype="datetime64[D]"), np.array(ends, dtype="datetime64[D]")
-    )
-    assert between.tolist() == [
-        cal.working_days_between(a, b) for a, b in zip(starts, ends, strict=True)
-    ]
 
 
 # --- GOV.UK's bank-holiday feed ------------------------------------------------------------

@@ -1,17 +1,16 @@
 """Action use cases (RULES.md §7: decisions are recorded as actions with an owner and a due
-date); each runs in the request's transaction. The few queries live here as private helpers."""
+date); each runs in the request's transaction; the queries are in actions/repository.py."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from datetime import date, datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from review_service.actions.repository import ACTIONS
 from review_service.actions.schemas import ActionCreate, ActionStatus, ActionUpdate
-from review_service.audit.service import diff, record_change
+from review_service.audit.service import audit, diff
 from review_service.auth import Principal
 from review_service.clock import london_today
 from review_service.deadlines.unit_of_work import touch
@@ -19,12 +18,8 @@ from review_service.domain.deadlines import DeadlineKind
 from review_service.domain.reviews import ReviewStatus
 from review_service.etags import check_if_match
 from review_service.models import Action, Review
-from review_service.pagination import (
-    Page,
-    decode_date_id_cursor,
-    encode_cursor,
-)
-from review_service.problems import Conflict, InvalidRequest, NotFound
+from review_service.pagination import Page
+from review_service.problems import Conflict, InvalidRequest
 from review_service.reviews import repository
 
 # Bounds every listing; far above the decisions of any real review.
@@ -53,27 +48,6 @@ def _check_due_by(due_by: date, held_on: date) -> None:
         )
 
 
-def _audit(
-    session: Session,
-    principal: Principal,
-    now: datetime,
-    name: str,
-    action: Action,
-    review: Review,
-    changes: Mapping[str, object],
-) -> None:
-    record_change(
-        session,
-        principal=principal,
-        at=now,
-        action=name,
-        resource_type="action",
-        resource_id=action.id,
-        local_authority=review.local_authority,
-        changes={"review_id": review.id, **changes},
-    )
-
-
 def create_action(
     session: Session,
     principal: Principal,
@@ -84,10 +58,7 @@ def create_action(
     """Record a decision of a held review as an open action."""
     review = repository.visible_review(session, principal, review_id, for_update=True)
     _check_due_by(body.due_by, _held_on(review))
-    count = session.scalar(
-        select(func.count()).select_from(Action).where(Action.review_id == review.id)
-    )
-    if (count or 0) >= MAX_ACTIONS_PER_REVIEW:
+    if ACTIONS.count(session, review.id) >= MAX_ACTIONS_PER_REVIEW:
         raise Conflict(f"a review records at most {MAX_ACTIONS_PER_REVIEW} actions")
     action = Action(
         review_id=review.id,
@@ -103,7 +74,15 @@ def create_action(
     session.add(action)
     session.flush()
     touch(session, DeadlineKind.ACTION, action.id)
-    _audit(session, principal, now, "action.created", action, review, _snapshot(action))
+    audit(
+        session,
+        principal,
+        now,
+        "action.created",
+        action,
+        {"review_id": review.id, **_snapshot(action)},
+        owner=review,
+    )
     return action
 
 
@@ -117,29 +96,7 @@ def list_actions(
 ) -> Page[Action]:
     """A review's actions by due date, keyset-paginated."""
     review = repository.visible_review(session, principal, review_id)
-    query = select(Action).where(Action.review_id == review.id)
-    if cursor:
-        due, after_id = decode_date_id_cursor(cursor)
-        query = query.where(
-            (Action.due_by > due) | ((Action.due_by == due) & (Action.id > after_id))
-        )
-    rows = list(session.scalars(query.order_by(Action.due_by, Action.id).limit(limit + 1)))
-    if len(rows) > limit:
-        rows = rows[:limit]
-        return Page(rows, encode_cursor(rows[-1].due_by.isoformat(), str(rows[-1].id)))
-    return Page(rows, None)
-
-
-def _action_of(
-    session: Session, review: Review, action_id: uuid.UUID, *, for_update: bool = False
-) -> Action:
-    query = select(Action).where(Action.id == action_id, Action.review_id == review.id)
-    if for_update:
-        query = query.with_for_update()
-    action = session.scalar(query)
-    if action is None:
-        raise NotFound(f"review {review.id} has no action {action_id}")
-    return action
+    return ACTIONS.page(session, review.id, cursor, limit)
 
 
 def get_action(
@@ -147,7 +104,7 @@ def get_action(
 ) -> Action:
     """One action of a review the token may see."""
     review = repository.visible_review(session, principal, review_id)
-    return _action_of(session, review, action_id)
+    return ACTIONS.one(session, review.id, action_id, for_update=False)
 
 
 def _done_on(action: Action, body: ActionUpdate, held_on: date, today: date) -> date | None:
@@ -179,7 +136,7 @@ def update_action(
 ) -> Action:
     """Correct an action, or mark it done (or open again)."""
     review = repository.visible_review(session, principal, review_id)
-    action = _action_of(session, review, action_id, for_update=True)
+    action = ACTIONS.one(session, review.id, action_id, for_update=True)
     check_if_match(if_match, action.version)
     if action.status == ActionStatus.WITHDRAWN:
         raise Conflict("this action was withdrawn when its plan ended; it cannot be changed")
@@ -200,5 +157,13 @@ def update_action(
         touch(session, DeadlineKind.ACTION, action.id)
         action.updated_at = now
         session.flush()
-        _audit(session, principal, now, "action.updated", action, review, changes)
+        audit(
+            session,
+            principal,
+            now,
+            "action.updated",
+            action,
+            {"review_id": review.id, **changes},
+            owner=review,
+        )
     return action

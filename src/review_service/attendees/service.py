@@ -1,22 +1,18 @@
-"""Attendee use cases (RULES.md §6); each runs in the request's transaction.
-
-The few queries live here as private helpers: the feature is small enough not to need its own
-repository module yet.
-"""
+"""Attendee use cases (RULES.md §6); each runs in the request's transaction; the queries are
+in attendees/repository.py."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from review_service.attendees.repository import ATTENDEES
 from review_service.attendees.schemas import AttendeeCreate, AttendeeUpdate
-from review_service.audit.service import diff, record_change
+from review_service.audit.service import audit, diff
 from review_service.auth import Principal
 from review_service.clock import london_today
 from review_service.domain.attendance import (
@@ -35,12 +31,8 @@ from review_service.domain.plan_types import PlanType
 from review_service.domain.reviews import ReviewStatus
 from review_service.etags import check_if_match
 from review_service.models import Attendee, Child, Review
-from review_service.pagination import (
-    Page,
-    decode_instant_id_cursor,
-    encode_cursor,
-)
-from review_service.problems import Conflict, InvalidRequest, NotFound
+from review_service.pagination import Page
+from review_service.problems import Conflict, InvalidRequest
 from review_service.reviews import repository
 from review_service.reviews.deadlines import scheduled_date
 
@@ -101,44 +93,13 @@ def _check(review: Review, attendee: Attendee, changed: set[str], today: date) -
         )
 
 
-def _attendee_of(
-    session: Session, review: Review, attendee_id: uuid.UUID, *, for_update: bool = False
-) -> Attendee:
-    query = select(Attendee).where(Attendee.id == attendee_id, Attendee.review_id == review.id)
-    if for_update:
-        query = query.with_for_update()
-    attendee = session.scalar(query)
-    if attendee is None:
-        raise NotFound(f"review {review.id} has no attendee {attendee_id}")
-    return attendee
-
-
-def _audit(
-    session: Session, principal: Principal, now: datetime, action: str, attendee: Attendee,
-    review: Review, changes: Mapping[str, object],
-) -> None:  # fmt: skip
-    record_change(
-        session,
-        principal=principal,
-        at=now,
-        action=action,
-        resource_type="attendee",
-        resource_id=attendee.id,
-        local_authority=review.local_authority,
-        changes={"review_id": review.id, **changes},
-    )
-
-
 def add_attendee(
     session: Session, principal: Principal, review_id: uuid.UUID, body: AttendeeCreate,
     now: datetime,
 ) -> Attendee:  # fmt: skip
     """List someone for a review: invited, or deliberately not invited with a reason."""
     review = _writable_review(session, principal, review_id)
-    listed = session.scalar(
-        select(func.count()).select_from(Attendee).where(Attendee.review_id == review.id)
-    )
-    if (listed or 0) >= MAX_ATTENDEES_PER_REVIEW:
+    if ATTENDEES.count(session, review.id) >= MAX_ATTENDEES_PER_REVIEW:
         raise Conflict(f"a review lists at most {MAX_ATTENDEES_PER_REVIEW} attendees")
     attendee = Attendee(
         review_id=review.id,
@@ -149,7 +110,15 @@ def add_attendee(
     _check(review, attendee, set(_AUDITED), london_today(now))
     session.add(attendee)
     session.flush()
-    _audit(session, principal, now, "attendee.added", attendee, review, _snapshot(attendee))
+    audit(
+        session,
+        principal,
+        now,
+        "attendee.added",
+        attendee,
+        {"review_id": review.id, **_snapshot(attendee)},
+        owner=review,
+    )
     return attendee
 
 
@@ -159,17 +128,7 @@ def list_attendees(
 ) -> Page[Attendee]:  # fmt: skip
     """A review's attendees, oldest listing first, keyset-paginated."""
     review = repository.visible_review(session, principal, review_id)
-    query = select(Attendee).where(Attendee.review_id == review.id)
-    if cursor:
-        at, after_id = decode_instant_id_cursor(cursor)
-        query = query.where(
-            (Attendee.created_at > at) | ((Attendee.created_at == at) & (Attendee.id > after_id))
-        )
-    rows = list(session.scalars(query.order_by(Attendee.created_at, Attendee.id).limit(limit + 1)))
-    if len(rows) > limit:
-        rows = rows[:limit]
-        return Page(rows, encode_cursor(rows[-1].created_at.isoformat(), str(rows[-1].id)))
-    return Page(rows, None)
+    return ATTENDEES.page(session, review.id, cursor, limit)
 
 
 def get_attendee(
@@ -177,7 +136,7 @@ def get_attendee(
 ) -> Attendee:
     """One attendee of a review the token may see."""
     review = repository.visible_review(session, principal, review_id)
-    return _attendee_of(session, review, attendee_id)
+    return ATTENDEES.one(session, review.id, attendee_id, for_update=False)
 
 
 def update_attendee(
@@ -186,7 +145,7 @@ def update_attendee(
 ) -> Attendee:  # fmt: skip
     """Record an invitation, a reply, attendance or a correction."""
     review = _writable_review(session, principal, review_id)
-    attendee = _attendee_of(session, review, attendee_id, for_update=True)
+    attendee = ATTENDEES.one(session, review.id, attendee_id, for_update=True)
     check_if_match(if_match, attendee.version)
     before = _snapshot(attendee)
     for name in body.model_fields_set:
@@ -199,7 +158,15 @@ def update_attendee(
     if changes:
         attendee.updated_at = now
         session.flush()
-        _audit(session, principal, now, "attendee.updated", attendee, review, changes)
+        audit(
+            session,
+            principal,
+            now,
+            "attendee.updated",
+            attendee,
+            {"review_id": review.id, **changes},
+            owner=review,
+        )
     return attendee
 
 
@@ -211,7 +178,7 @@ def check_attendance(
     plan = repository.plan_of(session, review)
     child = session.get(Child, plan.child_id)
     assert child is not None
-    attendees = list(session.scalars(select(Attendee).where(Attendee.review_id == review.id)))
+    attendees = ATTENDEES.all(session, review.id)
     listed = [
         ListedAttendee(
             role=AttendeeRole(a.role),

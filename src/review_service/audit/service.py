@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol, cast, overload
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from review_service.audit import repository
 from review_service.auth import Principal
 from review_service.models import AuditEntry
-from review_service.pagination import (
-    Page,
-    decode_instant_id_cursor,
-    encode_cursor,
-)
+from review_service.pagination import Page
 
 
 def _plain(value: Any) -> Any:
@@ -56,6 +53,79 @@ def record_change(
     )
 
 
+class Identified(Protocol):
+    """A record the log can name: every model has an id."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+
+class Authority(Protocol):
+    """A record that carries the local authority it belongs to."""
+
+    @property
+    def local_authority(self) -> str | None: ...
+
+
+class Audited(Identified, Authority, Protocol):
+    """A record that names itself and its authority (plan, review, subscription...)."""
+
+
+@overload
+def audit(
+    session: Session,
+    principal: Principal,
+    now: datetime,
+    action: str,
+    resource: Audited,
+    changes: Mapping[str, Any],
+) -> None: ...
+
+
+@overload
+def audit(
+    session: Session,
+    principal: Principal,
+    now: datetime,
+    action: str,
+    resource: Identified,
+    changes: Mapping[str, Any],
+    *,
+    owner: Authority,
+) -> None: ...
+
+
+def audit(
+    session: Session,
+    principal: Principal,
+    now: datetime,
+    action: str,
+    resource: Identified,
+    changes: Mapping[str, Any],
+    *,
+    owner: Authority | None = None,
+) -> None:
+    """Record `action` (`<resource type>.<verb>`, e.g. `plan.updated`) on `resource`.
+
+    The resource type is the action's prefix, so the two cannot disagree. A record with no
+    authority of its own (a milestone, an action, an attendee) takes its `owner`'s.
+    """
+    resource_type, _, verb = action.partition(".")
+    if not verb:
+        raise ValueError(f"audit action {action!r} is not `<resource type>.<verb>`")
+    holder: Authority = owner if owner is not None else cast(Audited, resource)
+    record_change(
+        session,
+        principal=principal,
+        at=now,
+        action=action,
+        resource_type=resource_type,
+        resource_id=resource.id,
+        local_authority=holder.local_authority,
+        changes=dict(changes),
+    )
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     """The fields whose values differ, as (before, after)."""
     return {
@@ -74,22 +144,4 @@ def list_entries(
     cursor: str | None,
 ) -> Page[AuditEntry]:
     """Audit entries, newest first, optionally of one resource."""
-    query = select(AuditEntry)
-    if resource_id is not None:
-        query = query.where(AuditEntry.resource_id == resource_id)
-    if principal.local_authority is not None:
-        query = query.where(AuditEntry.local_authority == principal.local_authority)
-    if cursor is not None:
-        at, entry_id = decode_instant_id_cursor(cursor)
-        query = query.where(
-            (AuditEntry.at < at) | ((AuditEntry.at == at) & (AuditEntry.id < entry_id))
-        )
-    rows = list(
-        session.scalars(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit + 1))
-    )
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1]
-        next_cursor = encode_cursor(last.at.isoformat(), str(last.id))
-    return Page(items=rows, next_cursor=next_cursor)
+    return repository.entries_page(session, principal, resource_id, cursor, limit)

@@ -25,8 +25,8 @@ from review_service.domain.deadlines import DeadlineKind, is_overdue
 from review_service.etags import etag_for
 from review_service.limits import LocalAuthorityCode, PersonId
 from review_service.models import ChildProtectionEnquiry
-from review_service.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, encode_cursor
-from review_service.plans.router import plan_out
+from review_service.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
+from review_service.plans.views import plan_out
 from review_service.problems import problem_responses
 from review_service.response_headers import created, with_etag
 
@@ -103,12 +103,10 @@ def list_enquiries(
         limit=limit,
         cursor=cursor,
     )
-    rows = list(session.scalars(query))
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = encode_cursor(rows[-1].due_by.isoformat(), str(rows[-1].id))
-    return EnquiryList(items=[enquiry_out(e, today) for e in rows], next_cursor=next_cursor)
+    page = service.PAGED.page(list(session.scalars(query)), limit)
+    return EnquiryList(
+        items=[enquiry_out(e, today) for e in page.items], next_cursor=page.next_cursor
+    )
 
 
 @router.get(

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from review_service.audit.service import record_change
+from review_service.audit.service import audit
 from review_service.auth import Principal
 from review_service.child_protection.schemas import ConferenceRecord, EnquiryCreate
 from review_service.children.repository import visible_child
@@ -28,7 +28,7 @@ from review_service.domain.deadlines import DeadlineKind
 from review_service.domain.milestones import conference_milestones
 from review_service.domain.plan_types import PlanType
 from review_service.models import ChildProtectionEnquiry, Plan
-from review_service.pagination import decode_date_id_cursor
+from review_service.pagination import Keyset
 from review_service.plans.schemas import PlanCreate
 from review_service.plans.service import create_plan
 from review_service.policies.lookup import deadline_context
@@ -36,28 +36,9 @@ from review_service.problems import Conflict, InvalidRequest
 from review_service.reviews.deadlines import open_milestones
 from review_service.visibility import visible_row
 
-RESOURCE_TYPE = "child_protection_enquiry"
+# Enquiries page by conference due date, along ix_cp_enquiries_la_status_due.
+PAGED = Keyset(ChildProtectionEnquiry.due_by, ChildProtectionEnquiry.id)
 _CONFERENCE = REGISTRY[DeadlineKind.CONFERENCE]
-
-
-def _audit(
-    session: Session,
-    principal: Principal,
-    now: datetime,
-    action: str,
-    enquiry: ChildProtectionEnquiry,
-    changes: dict[str, object],
-) -> None:
-    record_change(
-        session,
-        principal=principal,
-        at=now,
-        action=action,
-        resource_type=RESOURCE_TYPE,
-        resource_id=enquiry.id,
-        local_authority=enquiry.local_authority,
-        changes=changes,
-    )
 
 
 def visible_enquiry(
@@ -94,7 +75,7 @@ def open_enquiry(
     session.add(enquiry)
     session.flush()
     touch(session, DeadlineKind.CONFERENCE, enquiry.id)
-    _audit(
+    audit(
         session,
         principal,
         now,
@@ -157,7 +138,7 @@ def record_conference(
     enquiry.updated_at = now
     touch(session, DeadlineKind.CONFERENCE, enquiry.id)
     session.flush()
-    _audit(
+    audit(
         session,
         principal,
         now,
@@ -188,7 +169,7 @@ def enquiry_query(
 ) -> Select[tuple[ChildProtectionEnquiry]]:
     """Enquiries by conference due date, keyset-paginated, filtered like the reviews list."""
     model = ChildProtectionEnquiry
-    query = select(model).order_by(model.due_by, model.id).limit(limit + 1)
+    query = select(model)
     if principal.local_authority is not None:
         query = query.where(model.local_authority == principal.local_authority)
     if local_authority is not None:
@@ -205,9 +186,4 @@ def enquiry_query(
         query = query.where(model.due_by > due_after)
     if chair_id is not None:
         query = query.where(model.chair_id == chair_id)
-    if cursor:
-        after_due, after_id = decode_date_id_cursor(cursor)
-        query = query.where(
-            (model.due_by > after_due) | ((model.due_by == after_due) & (model.id > after_id))
-        )
-    return query
+    return PAGED.select(query, cursor, limit)

@@ -9,7 +9,11 @@ from sqlalchemy.orm import Session
 
 from review_service.auth import Principal
 from review_service.models import Child
+from review_service.pagination import Keyset
 from review_service.problems import NotFound
+
+# By id: the order children were created in means nothing to a reader.
+PAGED = Keyset(None, Child.id)
 
 
 def visible_child(session: Session, principal: Principal, child_id: uuid.UUID) -> Child:
@@ -35,17 +39,15 @@ def list_children(
     *,
     external_id: str | None,
     local_authority: str | None,
-    after_id: uuid.UUID | None,
+    cursor: str | None,
     limit: int,
 ) -> list[Child]:
-    """Children the token may see, by id, optionally filtered."""
-    query = select(Child).order_by(Child.id).limit(limit + 1)
+    """Children the token may see, by id, optionally filtered: one page and one row over."""
+    query = select(Child)
     if principal.local_authority is not None:
         query = query.where(Child.local_authority == principal.local_authority)
     if local_authority is not None:
         query = query.where(Child.local_authority == local_authority)
     if external_id is not None:
         query = query.where(Child.external_id == external_id)
-    if after_id is not None:
-        query = query.where(Child.id > after_id)
-    return list(session.scalars(query))
+    return list(session.scalars(PAGED.select(query, cursor, limit)))

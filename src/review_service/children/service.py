@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from review_service.audit.service import diff, record_change
+from review_service.audit.service import audit, diff
 from review_service.auth import Principal
 from review_service.children import repository
 from review_service.children.schemas import ChildCreate, ChildUpdate
@@ -15,7 +15,7 @@ from review_service.clock import london_today
 from review_service.duplicates import conflict_on_duplicate
 from review_service.etags import check_if_match
 from review_service.models import Child
-from review_service.pagination import Page, decode_id_cursor, encode_cursor
+from review_service.pagination import Page
 from review_service.problems import Conflict, InvalidRequest
 
 _AUDITED = ("date_of_birth", "parents_with_parental_responsibility")
@@ -51,15 +51,13 @@ def create_child(session: Session, principal: Principal, body: ChildCreate, now:
     )
     with conflict_on_duplicate(session, duplicate):
         session.add(child)
-    record_change(
+    audit(
         session,
-        principal=principal,
-        at=now,
-        action="child.created",
-        resource_type="child",
-        resource_id=child.id,
-        local_authority=authority,
-        changes={"external_id": body.external_id, **_snapshot(child)},
+        principal,
+        now,
+        "child.created",
+        child,
+        {"external_id": body.external_id, **_snapshot(child)},
     )
     return child
 
@@ -79,19 +77,15 @@ def list_children(
     cursor: str | None,
 ) -> Page[Child]:
     """Children the token may see, optionally by `external_id`."""
-    after = decode_id_cursor(cursor) if cursor else None
     rows = repository.list_children(
         session,
         principal,
         external_id=external_id,
         local_authority=local_authority,
-        after_id=after,
+        cursor=cursor,
         limit=limit,
     )
-    if len(rows) > limit:
-        rows = rows[:limit]
-        return Page(rows, encode_cursor(str(rows[-1].id)))
-    return Page(rows, None)
+    return repository.PAGED.page(rows, limit)
 
 
 def update_child(
@@ -116,14 +110,12 @@ def update_child(
     if changes:
         child.updated_at = now
         session.flush()
-        record_change(
+        audit(
             session,
-            principal=principal,
-            at=now,
-            action="child.updated",
-            resource_type="child",
-            resource_id=child.id,
-            local_authority=child.local_authority,
+            principal,
+            now,
+            "child.updated",
+            child,
             changes=changes,
         )
     return child

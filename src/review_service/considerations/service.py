@@ -5,26 +5,22 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from review_service.audit.service import record_change
+from review_service.audit.service import audit
 from review_service.auth import Principal
 from review_service.clock import london_today
+from review_service.considerations import repository
 from review_service.considerations.schemas import DecisionRequest
-from review_service.deadlines.registry import REGISTRY
 from review_service.deadlines.unit_of_work import touch
 from review_service.domain.deadlines import ConsiderationStatus, DeadlineKind, is_open
 from review_service.models import Consideration, Plan, Review
-from review_service.pagination import (
-    Page,
-    decode_date_id_cursor,
-    encode_cursor,
-)
+from review_service.pagination import Page
 from review_service.plans.locking import lock_plan_then
 from review_service.policies.lookup import deadline_context
 from review_service.problems import Conflict, InvalidRequest
 from review_service.reviews import deadlines
+from review_service.reviews import repository as reviews_repository
 from review_service.visibility import visible_row
 
 
@@ -50,32 +46,17 @@ def list_considerations(
     cursor: str | None,
 ) -> Page[Consideration]:
     """Considerations by due date, filtered; keyset-paginated on (due_by, id)."""
-    query = select(Consideration)
-    if principal.local_authority is not None:
-        query = query.where(Consideration.local_authority == principal.local_authority)
-    if local_authority is not None:
-        query = query.where(Consideration.local_authority == local_authority)
-    if status is not None:
-        query = query.where(Consideration.status == status)
-    if chair_id is not None:
-        query = query.where(Consideration.chair_id == chair_id)
-    if overdue is True:
-        query = query.where(REGISTRY[DeadlineKind.CONSIDERATION].is_overdue(today))
-    elif overdue is False:
-        query = query.where(REGISTRY[DeadlineKind.CONSIDERATION].is_not_overdue(today))
-    if cursor:
-        after_due, after_id = decode_date_id_cursor(cursor)
-        query = query.where(
-            (Consideration.due_by > after_due)
-            | ((Consideration.due_by == after_due) & (Consideration.id > after_id))
-        )
-    rows = list(
-        session.scalars(query.order_by(Consideration.due_by, Consideration.id).limit(limit + 1))
+    return repository.considerations_page(
+        session,
+        principal,
+        status=status,
+        chair_id=chair_id,
+        local_authority=local_authority,
+        overdue=overdue,
+        today=today,
+        limit=limit,
+        cursor=cursor,
     )
-    if len(rows) > limit:
-        rows = rows[:limit]
-        return Page(rows, encode_cursor(rows[-1].due_by.isoformat(), str(rows[-1].id)))
-    return Page(rows, None)
 
 
 def decide(
@@ -89,7 +70,7 @@ def decide(
     consideration, plan = _lock_plan_then_consideration(session, principal, consideration_id)
     if not is_open(DeadlineKind.CONSIDERATION, consideration.status):
         raise Conflict(f"this consideration is {consideration.status}, no longer open")
-    review = _pending_review(session, plan)
+    review = reviews_repository.next_review_for_update(session, plan.id)
     if body.bring_forward_to is not None:
         if review is None:
             raise Conflict("the plan has no pending review to bring forward")
@@ -110,14 +91,12 @@ def decide(
     consideration.bring_forward_to = body.bring_forward_to
     consideration.reason = body.reason
     session.flush()
-    record_change(
+    audit(
         session,
-        principal=principal,
-        at=now,
-        action="consideration.decided",
-        resource_type="consideration",
-        resource_id=consideration.id,
-        local_authority=consideration.local_authority,
+        principal,
+        now,
+        "consideration.decided",
+        consideration,
         changes={
             "bring_forward_to": body.bring_forward_to,
             "reason": body.reason,
@@ -134,15 +113,3 @@ def _lock_plan_then_consideration(
     # queue on PostgreSQL instead of deadlocking. Re-read once locked: it may have changed.
     consideration = visible_consideration(session, principal, consideration_id)
     return lock_plan_then(session, Consideration, consideration_id, consideration.plan_id)
-
-
-def _pending_review(session: Session, plan: Plan) -> Review | None:
-    return session.scalar(
-        select(Review)
-        .where(
-            Review.plan_id == plan.id,
-            REGISTRY[DeadlineKind.REVIEW].is_open(),
-        )
-        .order_by(Review.sequence)
-        .with_for_update()
-    )

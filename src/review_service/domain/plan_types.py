@@ -36,3 +36,17 @@ class PlanType(StrEnum):
     def is_looked_after(self) -> bool:
         """True for a child in care, including through short breaks."""
         return self in (PlanType.LOOKED_AFTER, PlanType.SHORT_BREAKS)
+
+
+def interval_refusal(plan_type: PlanType, review_interval_months: int | None) -> str | None:
+    """Why `review_interval_months` cannot be given for this plan type, or None if it can.
+
+    RULES.md §2 [002]: only a child in need or early help group sets its review interval;
+    every other plan's timescales are statutory.
+    """
+    if review_interval_months is None or plan_type.has_variable_interval:
+        return None
+    return (
+        f"a {plan_type.value} plan's review timescales are statutory; "
+        "review_interval_months applies to child_in_need and early_help only"
+    )

@@ -17,6 +17,14 @@ MIN_INTERVAL_MONTHS = 1
 MAX_INTERVAL_MONTHS = 12
 
 
+def previous_sequence(sequence: int) -> int | None:
+    """The review whose held date sets review `sequence`'s due date; none for review 1.
+
+    RULES.md §2: every review after the first is due from when the one before was held.
+    """
+    return sequence - 1 if sequence > 1 else None
+
+
 @dataclass(frozen=True, slots=True)
 class ReviewSeries:
     """The review timetable of one plan."""

@@ -14,14 +14,11 @@ from datetime import date
 from functools import lru_cache
 
 import holidays
-import numpy as np
-from numpy.typing import NDArray
 
 from review_service.domain.regions import Region
 
 FIRST_SUPPORTED = date(1990, 1, 1)
 LAST_SUPPORTED = date(2100, 12, 31)
-_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 class OutsideCalendarRange(ValueError):
@@ -89,10 +86,6 @@ class WorkingDayCalendar:
             count_through.append(len(working))
         self._working = working
         self._count_through = count_through
-        # The numpy mirror of the same tables, for the vectorised batch path.
-        self._np_working_epoch = np.asarray(working, dtype=np.int64) - _EPOCH_ORDINAL
-        self._np_count_through = np.asarray(count_through, dtype=np.int64)
-        self._np_is_working = np.asarray(is_working, dtype=np.int64)
 
     @staticmethod
     def for_region(region: Region, declared: Iterable[tuple[date, str]] = ()) -> WorkingDayCalendar:
@@ -161,45 +154,6 @@ class WorkingDayCalendar:
 
     def _package_days(self) -> dict[date, str]:
         return package_bank_holidays(self.region)
-
-    def add_working_days_many(
-        self, days: NDArray[np.datetime64], n: NDArray[np.int64]
-    ) -> NDArray[np.datetime64]:
-        """Vectorised `add_working_days` over arrays of dates (`datetime64[D]`) and counts.
-
-        Used to recompute many deadlines at once, e.g. when a bank holiday is declared.
-        """
-        epoch_days = days.astype("datetime64[D]").astype(np.int64)
-        offsets = epoch_days - (self._first - _EPOCH_ORDINAL)
-        if offsets.size and (offsets.min() < 0 or offsets.max() >= self._size):
-            raise OutsideCalendarRange("a date in the batch")
-        through = self._np_count_through[offsets]
-        before = through - self._np_is_working[offsets]
-        index = np.where(n > 0, through + n - 1, before + n)
-        moving = n != 0
-        if moving.any():
-            moved = index[moving]
-            if moved.min() < 0 or moved.max() >= len(self._working):
-                raise OutsideCalendarRange("a result in the batch")
-        result = np.where(
-            moving, self._np_working_epoch[np.clip(index, 0, len(self._working) - 1)], epoch_days
-        )
-        return result.astype("datetime64[D]")
-
-    def working_days_between_many(
-        self, starts: NDArray[np.datetime64], ends: NDArray[np.datetime64]
-    ) -> NDArray[np.int64]:
-        """Vectorised `working_days_between`."""
-        base = self._first - _EPOCH_ORDINAL
-        start_offsets = starts.astype("datetime64[D]").astype(np.int64) - base
-        end_offsets = ends.astype("datetime64[D]").astype(np.int64) - base
-        for offsets in (start_offsets, end_offsets):
-            if offsets.size and (offsets.min() < 0 or offsets.max() >= self._size):
-                raise OutsideCalendarRange("a date in the batch")
-        counts: NDArray[np.int64] = (
-            self._np_count_through[end_offsets] - self._np_count_through[start_offsets]
-        )
-        return counts
 
 
 @lru_cache(maxsize=64)

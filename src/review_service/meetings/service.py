@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from review_service.audit.service import record_change
+from review_service.audit.service import audit
 from review_service.auth import Principal
 from review_service.clock import london_today
 from review_service.deadlines.unit_of_work import touch
@@ -35,14 +35,12 @@ def hold_meeting(
     )
     touch(session, DeadlineKind.MEETING, meeting.id)
     session.flush()
-    record_change(
+    audit(
         session,
-        principal=principal,
-        at=now,
-        action="meeting.held",
-        resource_type="meeting",
-        resource_id=meeting.id,
-        local_authority=meeting.local_authority,
+        principal,
+        now,
+        "meeting.held",
+        meeting,
         changes={"held_on": body.held_on, "chair_id": body.chair_id},
     )
     return meeting

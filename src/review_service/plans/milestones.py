@@ -5,18 +5,18 @@ next carer letter (RULES.md §5 [003])."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from review_service.audit.service import record_change
+from review_service.audit.service import audit
 from review_service.auth import Principal
 from review_service.clock import london_today
 from review_service.deadlines.unit_of_work import touch
 from review_service.domain.deadlines import DeadlineKind, is_open
 from review_service.domain.milestones import MilestoneKind, MilestoneStatus, next_in_chain
 from review_service.domain.plan_types import PlanStatus, PlanType
-from review_service.models import Milestone
+from review_service.models import Milestone, Plan
 from review_service.models.base import new_id
 from review_service.plans.service import visible_plan
 from review_service.policies.lookup import deadline_context
@@ -54,37 +54,15 @@ def update_plan_milestone(
     touch(session, DeadlineKind.MILESTONE, milestone.id)
     opened = None
     if completed_on is not None and was_open and plan.status == PlanStatus.OPEN:
-        ctx = deadline_context(session, plan.local_authority, today)
-        following = next_in_chain(
-            MilestoneKind(milestone.kind),
-            PlanType(plan.type),
-            completed_on,
-            milestone.due_by,
-            ctx.calendar,
-            ctx.policy,
-        )
-        if following is not None:
-            opened = Milestone(
-                id=new_id(),
-                plan_id=plan.id,
-                local_authority=plan.local_authority,
-                review_id=None,
-                kind=following.kind.value,
-                due_by=following.due_by,
-                owner_role=following.owner_role,
-                status=MilestoneStatus.PENDING.value,
-            )
-            session.add(opened)
-            touch(session, DeadlineKind.MILESTONE, opened.id)
+        opened = _open_next_in_chain(session, plan, milestone, completed_on, today)
     session.flush()
-    record_change(
+    audit(
         session,
-        principal=principal,
-        at=now,
-        action="milestone.updated",
-        resource_type="milestone",
-        resource_id=milestone.id,
-        local_authority=plan.local_authority,
+        principal,
+        now,
+        "milestone.updated",
+        milestone,
+        owner=plan,
         changes={
             "status": (before, milestone.status),
             "kind": milestone.kind,
@@ -93,3 +71,33 @@ def update_plan_milestone(
         },
     )
     return milestone, opened
+
+
+def _open_next_in_chain(
+    session: Session, plan: Plan, done: Milestone, completed_on: date, today: date
+) -> Milestone | None:
+    """The milestone that follows `done` in its chain, opened; None at the chain's end."""
+    ctx = deadline_context(session, plan.local_authority, today)
+    following = next_in_chain(
+        MilestoneKind(done.kind),
+        PlanType(plan.type),
+        completed_on,
+        done.due_by,
+        ctx.calendar,
+        ctx.policy,
+    )
+    if following is None:
+        return None
+    opened = Milestone(
+        id=new_id(),
+        plan_id=plan.id,
+        local_authority=plan.local_authority,
+        review_id=None,
+        kind=following.kind.value,
+        due_by=following.due_by,
+        owner_role=following.owner_role,
+        status=MilestoneStatus.PENDING.value,
+    )
+    session.add(opened)
+    touch(session, DeadlineKind.MILESTONE, opened.id)
+    return opened

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from review_service.audit.service import record_change
+from review_service.audit.service import audit
 from review_service.auth import Principal
 from review_service.children.repository import visible_child
 from review_service.clock import london_today
-from review_service.deadlines.registry import REGISTRY
 from review_service.deadlines.unit_of_work import touch
 from review_service.domain.deadlines import (
     ActionStatus,
@@ -22,13 +19,13 @@ from review_service.domain.deadlines import (
     is_open,
 )
 from review_service.domain.milestones import MilestoneStatus
-from review_service.domain.plan_types import PlanStatus, PlanType
-from review_service.domain.review_series import ReviewSeries
+from review_service.domain.plan_types import PlanStatus, PlanType, interval_refusal
 from review_service.domain.reviews import ReviewStatus
 from review_service.duplicates import conflict_on_duplicate
 from review_service.etags import check_if_match
-from review_service.models import Plan, Review
-from review_service.pagination import Page, decode_id_cursor, encode_cursor
+from review_service.models import Action, Consideration, Plan, Review
+from review_service.pagination import Page
+from review_service.plans import repository as plans_repository
 from review_service.plans.schemas import PlanConfirmHistory, PlanCreate, PlanEnd, PlanUpdate
 from review_service.policies.lookup import deadline_context, policy_for
 from review_service.problems import Conflict, InvalidRequest
@@ -48,28 +45,7 @@ def effective_interval(session: Session, plan: Plan) -> int | None:
     plan_type = PlanType(plan.type)
     if not plan_type.has_variable_interval:
         return None
-    series = ReviewSeries(plan_type, plan.start_date, plan.review_interval_months)
-    return series.interval_months(policy_for(session, plan.local_authority))
-
-
-def _audit(
-    session: Session,
-    principal: Principal,
-    now: datetime,
-    action: str,
-    plan: Plan,
-    changes: dict[str, object],
-) -> None:
-    record_change(
-        session,
-        principal=principal,
-        at=now,
-        action=action,
-        resource_type="plan",
-        resource_id=plan.id,
-        local_authority=plan.local_authority,
-        changes=changes,
-    )
+    return deadlines.series_of(plan).interval_months(policy_for(session, plan.local_authority))
 
 
 def create_plan(
@@ -77,16 +53,9 @@ def create_plan(
 ) -> tuple[Plan, Review]:
     """Open a plan with its first review and milestones (RULES.md §2, §5)."""
     child = visible_child(session, principal, body.child_id)
-    if body.review_interval_months is not None and not body.type.has_variable_interval:
-        raise InvalidRequest(
-            f"a {body.type.value} plan's review timescales are statutory; "
-            "review_interval_months applies to child_in_need and early_help only"
-        )
-    open_same_type = session.scalar(
-        select(Plan.id).where(
-            Plan.child_id == child.id, Plan.type == body.type.value, Plan.status == PlanStatus.OPEN
-        )
-    )
+    if refusal := interval_refusal(body.type, body.review_interval_months):
+        raise InvalidRequest(refusal)
+    open_same_type = plans_repository.open_plan_of_type(session, child.id, body.type)
     if open_same_type is not None:
         raise Conflict(f"the child already has an open {body.type.value} plan {open_same_type}")
     # One open plan of a type per child: the partial unique index uq_plans_child_id_type_open
@@ -109,7 +78,7 @@ def create_plan(
     deadlines.open_plan_milestones(session, plan, ctx)
     review = deadlines.open_review(session, plan, 1, None, ctx, now)
     session.flush()
-    _audit(
+    audit(
         session,
         principal,
         now,
@@ -141,21 +110,11 @@ def list_plans(
     cursor: str | None,
 ) -> Page[Plan]:
     """Plans the token may see, optionally of one child."""
-    query = select(Plan).order_by(Plan.id).limit(limit + 1)
-    if principal.local_authority is not None:
-        query = query.where(Plan.local_authority == principal.local_authority)
     if child_id is not None:
         visible_child(session, principal, child_id)
-        query = query.where(Plan.child_id == child_id)
-    if status is not None:
-        query = query.where(Plan.status == status)
-    if cursor:
-        query = query.where(Plan.id > decode_id_cursor(cursor))
-    rows = list(session.scalars(query))
-    if len(rows) > limit:
-        rows = rows[:limit]
-        return Page(rows, encode_cursor(str(rows[-1].id)))
-    return Page(rows, None)
+    return plans_repository.plans_page(
+        session, principal, child_id=child_id, status=status, cursor=cursor, limit=limit
+    )
 
 
 def update_plan(
@@ -177,11 +136,8 @@ def update_plan(
         "review_interval_months" in fields
         and body.review_interval_months != plan.review_interval_months
     ):
-        if not PlanType(plan.type).has_variable_interval:
-            raise InvalidRequest(
-                f"a {plan.type} plan's review timescales are statutory; "
-                "review_interval_months applies to child_in_need and early_help only"
-            )
+        if refusal := interval_refusal(PlanType(plan.type), body.review_interval_months):
+            raise InvalidRequest(refusal)
         changes["review_interval_months"] = (
             plan.review_interval_months,
             body.review_interval_months,
@@ -198,7 +154,7 @@ def update_plan(
         ctx = deadline_context(session, plan.local_authority, london_today(now))
         deadlines.recompute_plan_deadlines(session, plan, ctx, now)
         session.flush()
-        _audit(session, principal, now, "plan.updated", plan, changes)
+        audit(session, principal, now, "plan.updated", plan, changes)
     return plan
 
 
@@ -224,34 +180,12 @@ def end_plan(
     plan.end_date = body.end_date
     plan.end_reason = body.reason
     plan.updated_at = now
-    cancelled = repository.pending_reviews(session, plan.id)
-    for review in cancelled:
-        review.status = ReviewStatus.CANCELLED.value
-        touch(session, DeadlineKind.REVIEW, review.id)
-        review.cancellation_reason = f"plan ended: {body.reason}"
-        review.late = False
-        review.updated_at = now
-    for milestone in repository.milestones_of_plan(session, plan.id):
-        if is_open(DeadlineKind.MILESTONE, milestone.status):
-            milestone.status = MilestoneStatus.NOT_APPLICABLE.value
-            touch(session, DeadlineKind.MILESTONE, milestone.id)
-    # RULES.md §3 "Ending a plan": open considerations and actions are withdrawn, so nothing
-    # of the plan keeps reminding or escalating. A disruption meeting stays due: it is about
-    # the ending itself.
-    withdrawn_reason = f"plan ended: {body.reason}"
-    considerations = _open_of_plan(session, DeadlineKind.CONSIDERATION, plan)
-    for consideration in considerations:
-        consideration.status = ConsiderationStatus.WITHDRAWN.value
-        consideration.reason = withdrawn_reason
-        touch(session, DeadlineKind.CONSIDERATION, consideration.id)
-    actions = _open_of_plan(session, DeadlineKind.ACTION, plan)
-    for action in actions:
-        action.status = ActionStatus.WITHDRAWN.value
-        action.withdrawn_reason = withdrawn_reason
-        action.updated_at = now
-        touch(session, DeadlineKind.ACTION, action.id)
+    cancelled = _cancel_pending_reviews(session, plan, f"plan ended: {body.reason}", now)
+    considerations, actions = _withdraw_open_deadlines(
+        session, plan, f"plan ended: {body.reason}", now
+    )
     session.flush()
-    _audit(
+    audit(
         session,
         principal,
         now,
@@ -266,6 +200,47 @@ def end_plan(
         },
     )
     return plan
+
+
+def _cancel_pending_reviews(
+    session: Session, plan: Plan, reason: str, now: datetime
+) -> list[Review]:
+    """The ended plan's pending reviews, cancelled: they will not be held."""
+    cancelled = repository.pending_reviews(session, plan.id)
+    for review in cancelled:
+        review.status = ReviewStatus.CANCELLED.value
+        touch(session, DeadlineKind.REVIEW, review.id)
+        review.cancellation_reason = reason
+        review.late = False
+        review.updated_at = now
+    return cancelled
+
+
+def _withdraw_open_deadlines(
+    session: Session, plan: Plan, reason: str, now: datetime
+) -> tuple[list[Consideration], list[Action]]:
+    """The ended plan's open milestones, considerations and actions, withdrawn."""
+    for milestone in repository.milestones_of_plan(session, plan.id):
+        if is_open(DeadlineKind.MILESTONE, milestone.status):
+            milestone.status = MilestoneStatus.NOT_APPLICABLE.value
+            touch(session, DeadlineKind.MILESTONE, milestone.id)
+    # RULES.md §3 "Ending a plan": open considerations and actions are withdrawn, so nothing
+    # of the plan keeps reminding or escalating. A disruption meeting stays due: it is about
+    # the ending itself.
+    considerations = plans_repository.open_of_plan_for_update(
+        session, DeadlineKind.CONSIDERATION, plan
+    )
+    for consideration in considerations:
+        consideration.status = ConsiderationStatus.WITHDRAWN.value
+        consideration.reason = reason
+        touch(session, DeadlineKind.CONSIDERATION, consideration.id)
+    actions = plans_repository.open_of_plan_for_update(session, DeadlineKind.ACTION, plan)
+    for action in actions:
+        action.status = ActionStatus.WITHDRAWN.value
+        action.withdrawn_reason = reason
+        action.updated_at = now
+        touch(session, DeadlineKind.ACTION, action.id)
+    return considerations, actions
 
 
 def confirm_history(
@@ -284,7 +259,7 @@ def confirm_history(
     plan.history_complete = True
     plan.updated_at = now
     session.flush()
-    _audit(
+    audit(
         session,
         principal,
         now,
@@ -293,20 +268,6 @@ def confirm_history(
         {"history_complete": (False, True), "reason": body.reason},
     )
     return plan
-
-
-def _open_of_plan(session: Session, kind: DeadlineKind, plan: Plan) -> list[Any]:
-    # Locked after the plan, as every writer locks (plan first): queue, never deadlock.
-    registered = REGISTRY[kind]
-    return list(
-        session.scalars(
-            select(registered.model)
-            .where(registered.model.plan_id == plan.id, registered.is_open())
-            .order_by(registered.model.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    )
 
 
 def plan_reviews(session: Session, principal: Principal, plan_id: uuid.UUID) -> list[Review]:

@@ -4,11 +4,11 @@ the request's transaction."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from review_service.audit.service import record_change
+from review_service.audit.service import audit
 from review_service.auth import Principal
 from review_service.clock import london_today
 from review_service.deadlines.unit_of_work import touch
@@ -16,15 +16,16 @@ from review_service.domain.child_protection import ProtectionReviewOutcome
 from review_service.domain.considered_plans import considered_plan_findings
 from review_service.domain.deadlines import DeadlineKind, is_open
 from review_service.domain.milestones import MilestoneStatus
-from review_service.domain.plan_types import PlanStatus, PlanType
+from review_service.domain.plan_types import PlanStatus, PlanType, interval_refusal
 from review_service.domain.reviews import (
     PENDING_STATUSES,
+    ParticipationCode,
     ReviewStatus,
     check_held_on,
     require_status,
     resolve_participation,
 )
-from review_service.models import Child, Milestone, Review
+from review_service.models import Child, Milestone, Plan, Review
 from review_service.plans.schemas import PlanEnd
 from review_service.plans.service import end_plan
 from review_service.problems import InvalidRequest, NotFound
@@ -37,7 +38,6 @@ from review_service.reviews.schemas import (
 from review_service.reviews.service import (
     ReviewChange,
     announce_review,
-    audit_review,
     load_for_change,
 )
 
@@ -53,26 +53,51 @@ def complete_review(
     """Record the review as held; the next review of the series opens, due from `held_on`."""
     loaded = load_for_change(session, principal, review_id, if_match, now)
     review, plan, ctx = loaded.review, loaded.plan, loaded.ctx
+    code = _check_completion(session, review, plan, body, ctx.today)
+    _record_held(session, review, body, code, now)
+    deadlines.add_post_review_milestones(session, plan, review, ctx)
+    _apply_plan_decisions(session, principal, plan, review, body, now)
+    next_review = None
+    if plan.status == PlanStatus.OPEN:
+        next_review = deadlines.open_review(
+            session, plan, review.sequence + 1, body.held_on, ctx, now
+        )
+    session.flush()
+    warnings = tuple(
+        considered_plan_findings(PlanType(plan.type), review.sequence, body.plans_considered or [])
+    )
+    _tell_held(session, principal, review, next_review, now)
+    return ReviewChange(review, next_review, warnings)
+
+
+def _check_completion(
+    session: Session, review: Review, plan: Plan, body: CompleteRequest, today: date
+) -> ParticipationCode | None:
+    """Every refusal before anything changes; the participation code to record."""
     require_status(ReviewStatus(review.status), PENDING_STATUSES, "completed")
     plan_type = PlanType(plan.type)
-    previous = (
-        repository.held_on_of(session, plan.id, review.sequence - 1)
-        if review.sequence > 1
-        else None
-    )
-    check_held_on(body.held_on, plan.start_date, previous, ctx.today)
+    previous = repository.previous_held_on(session, plan.id, review.sequence)
+    check_held_on(body.held_on, plan.start_date, previous, today)
     child = session.get(Child, plan.child_id)
     assert child is not None
     code = resolve_participation(
         plan_type, child.date_of_birth, body.held_on, body.participation_code
     )
-    if body.review_interval_months is not None and not plan_type.has_variable_interval:
-        raise InvalidRequest(
-            f"a {plan_type.value} plan's interval is statutory; review_interval_months applies "
-            "to child_in_need and early_help plans only"
-        )
+    if refusal := interval_refusal(plan_type, body.review_interval_months):
+        raise InvalidRequest(refusal)
     if body.outcome is not None and plan_type is not PlanType.CHILD_PROTECTION:
         raise InvalidRequest("outcome applies to child_protection reviews only (RULES.md §2)")
+    return code
+
+
+def _record_held(
+    session: Session,
+    review: Review,
+    body: CompleteRequest,
+    code: ParticipationCode | None,
+    now: datetime,
+) -> None:
+    """The review's own record of being held, and whether it was late."""
     review.status = ReviewStatus.HELD.value
     # Touching the review re-derives its preparation milestones too: left undone, they stay
     # on the record but stop reminding (deadlines.registry, RULES.md §5).
@@ -86,7 +111,17 @@ def complete_review(
         review.child_wishes = body.child_wishes.model_dump(mode="json")
     deadlines.refresh_late(review)
     review.updated_at = now
-    deadlines.add_post_review_milestones(session, plan, review, ctx)
+
+
+def _apply_plan_decisions(
+    session: Session,
+    principal: Principal,
+    plan: Plan,
+    review: Review,
+    body: CompleteRequest,
+    now: datetime,
+) -> None:
+    """What the review decided for the plan: a new interval, an outcome, the plan's end."""
     if body.review_interval_months is not None:
         plan.review_interval_months = body.review_interval_months
         plan.updated_at = now
@@ -103,23 +138,26 @@ def complete_review(
         )
     elif body.outcome is not None:
         review.outcome = body.outcome.value
-    next_review = None
-    if plan.status == PlanStatus.OPEN:
-        next_review = deadlines.open_review(
-            session, plan, review.sequence + 1, body.held_on, ctx, now
-        )
-    session.flush()
-    warnings = tuple(
-        considered_plan_findings(plan_type, review.sequence, body.plans_considered or [])
-    )
-    audit_review(
+
+
+def _tell_held(
+    session: Session,
+    principal: Principal,
+    review: Review,
+    next_review: Review | None,
+    now: datetime,
+) -> None:
+    """The audit entry and the `review.held` webhook, with the next review if one opened."""
+    held_on = review.held_on
+    assert held_on is not None
+    audit(
         session,
         principal,
         now,
         "review.held",
         review,
         {
-            "held_on": body.held_on,
+            "held_on": held_on,
             "late": review.late,
             "participation_code": review.participation_code,
             "next_review_due_by": next_review.due_by if next_review else None,
@@ -130,11 +168,10 @@ def complete_review(
         "review.held",
         review,
         now,
-        held_on=body.held_on.isoformat(),
+        held_on=held_on.isoformat(),
         next_review_id=str(next_review.id) if next_review else None,
         next_review_due_by=next_review.due_by.isoformat() if next_review else None,
     )
-    return ReviewChange(review, next_review, warnings)
 
 
 def cancel_review(
@@ -159,11 +196,7 @@ def cancel_review(
     session.flush()
     replacement = None
     if plan.status == PlanStatus.OPEN:
-        previous = (
-            repository.held_on_of(session, plan.id, review.sequence - 1)
-            if review.sequence > 1
-            else None
-        )
+        previous = repository.previous_held_on(session, plan.id, review.sequence)
         replacement = deadlines.open_review(
             session, plan, review.sequence, previous, loaded.ctx, now
         )
@@ -171,7 +204,7 @@ def cancel_review(
             replacement.brought_forward_to = review.brought_forward_to
             deadlines.recompute_review_due(session, plan, replacement, loaded.ctx, now)
         session.flush()
-    audit_review(
+    audit(
         session,
         principal,
         now,
@@ -228,14 +261,13 @@ def update_milestone(
     milestone.completed_on = completed_on
     milestone.withdrawn_by_policy = False  # a chair's decision now, not the policy's
     session.flush()
-    record_change(
+    audit(
         session,
-        principal=principal,
-        at=now,
-        action="milestone.updated",
-        resource_type="milestone",
-        resource_id=milestone.id,
-        local_authority=review.local_authority,
+        principal,
+        now,
+        "milestone.updated",
+        milestone,
+        owner=review,
         changes={"status": (before, milestone.status), "kind": milestone.kind},
     )
     return milestone

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from review_service.domain.deadlines import DeadlineKind, displayed_milestone_status, is_overdue
 from review_service.models import Milestone, Review
-from review_service.pagination import encode_cursor
+from review_service.reviews import repository
 
 _REVIEW_FIELDS = (
     "id",
@@ -67,11 +67,8 @@ def render_review_list(
     """Run the dashboard query and write `{"items": [...], "next_cursor": ...}` as JSON."""
     columns = [getattr(Review, name) for name in _REVIEW_FIELDS]
     rows = session.execute(query.with_only_columns(*columns)).all()
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1]
-        next_cursor = encode_cursor(last.due_by.isoformat(), str(last.id))
+    page = repository.DASHBOARD_PAGED.page(rows, limit)
+    rows, next_cursor = page.items, page.next_cursor
     milestones: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
     if rows:
         milestone_rows = session.execute(

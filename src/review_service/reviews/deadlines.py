@@ -178,11 +178,7 @@ def recompute_review_due(
     session: Session, plan: Plan, review: Review, ctx: DeadlineContext, now: datetime
 ) -> bool:
     """Re-derive a pending review's `due_by` and its milestones; True if anything moved."""
-    previous = (
-        repository.held_on_of(session, plan.id, review.sequence - 1)
-        if review.sequence > 1
-        else None
-    )
+    previous = repository.previous_held_on(session, plan.id, review.sequence)
     statutory = series_of(plan).due(review.sequence, previous, ctx.calendar, ctx.policy)
     due = effective_due(statutory, review.brought_forward_to)
     moved = due != review.due_by or statutory != review.statutory_due_by

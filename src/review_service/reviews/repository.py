@@ -13,10 +13,15 @@ from sqlalchemy.orm import Session
 from review_service.auth import Principal
 from review_service.deadlines.registry import REGISTRY
 from review_service.domain.deadlines import DeadlineKind
+from review_service.domain.review_series import previous_sequence
 from review_service.domain.reviews import ReviewStatus
 from review_service.models import Milestone, Plan, Review
+from review_service.pagination import Keyset
 from review_service.plans.locking import lock_plan_then
 from review_service.visibility import visible_row
+
+# The dashboard pages along its indexes, which end (due_by, id).
+DASHBOARD_PAGED = Keyset(Review.due_by, Review.id)
 
 
 def visible_review(
@@ -46,15 +51,22 @@ def plan_of(session: Session, review: Review) -> Plan:
     return plan
 
 
+def _pending_of(plan_id: uuid.UUID) -> Select[tuple[Review]]:
+    return (
+        select(Review)
+        .where(Review.plan_id == plan_id, REGISTRY[DeadlineKind.REVIEW].is_open())
+        .order_by(Review.sequence)
+    )
+
+
 def pending_reviews(session: Session, plan_id: uuid.UUID) -> list[Review]:
     """The plan's pending reviews (normally exactly one while the plan is open)."""
-    return list(
-        session.scalars(
-            select(Review)
-            .where(Review.plan_id == plan_id, REGISTRY[DeadlineKind.REVIEW].is_open())
-            .order_by(Review.sequence)
-        )
-    )
+    return list(session.scalars(_pending_of(plan_id)))
+
+
+def next_review_for_update(session: Session, plan_id: uuid.UUID) -> Review | None:
+    """The plan's first pending review, locked (after its plan, as every writer locks)."""
+    return session.scalar(_pending_of(plan_id).with_for_update())
 
 
 def held_on_of(session: Session, plan_id: uuid.UUID, sequence: int) -> date | None:
@@ -66,6 +78,12 @@ def held_on_of(session: Session, plan_id: uuid.UUID, sequence: int) -> date | No
             Review.status == ReviewStatus.HELD,
         )
     )
+
+
+def previous_held_on(session: Session, plan_id: uuid.UUID, sequence: int) -> date | None:
+    """When the review before review `sequence` was held: the date its due date runs from."""
+    previous = previous_sequence(sequence)
+    return None if previous is None else held_on_of(session, plan_id, previous)
 
 
 def plan_reviews(session: Session, plan_id: uuid.UUID) -> list[Review]:
@@ -143,7 +161,7 @@ def dashboard_query(
     plan_type: str | None,
     late: bool | None,
     local_authority: str | None,
-    after: tuple[date, uuid.UUID] | None,
+    cursor: str | None,
     limit: int,
 ) -> Select[tuple[Review]]:
     """The IRO dashboard's query, keyset-paginated by (due_by, id) along the indexes."""
@@ -164,9 +182,4 @@ def dashboard_query(
         query = query.where(Review.plan_type == plan_type)
     if late is not None:
         query = query.where(Review.late.is_(late))
-    if after is not None:
-        after_due, after_id = after
-        query = query.where(
-            (Review.due_by > after_due) | ((Review.due_by == after_due) & (Review.id > after_id))
-        )
-    return query.order_by(Review.due_by, Review.id).limit(limit + 1)
+    return DASHBOARD_PAGED.select(query, cursor, limit)

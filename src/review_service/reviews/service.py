@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from review_service.audit.service import record_change
+from review_service.audit.service import audit
 from review_service.auth import Principal
 from review_service.clock import london_today
 from review_service.deadlines.unit_of_work import touch
@@ -25,7 +25,6 @@ from review_service.domain.reviews import (
 )
 from review_service.etags import check_if_match
 from review_service.models import Plan, Review
-from review_service.pagination import decode_date_id_cursor
 from review_service.policies.lookup import DeadlineContext, deadline_context
 from review_service.reviews import deadlines, repository
 from review_service.reviews.schemas import (
@@ -67,26 +66,6 @@ def load_for_change(
     )
 
 
-def audit_review(
-    session: Session,
-    principal: Principal,
-    now: datetime,
-    action: str,
-    review: Review,
-    changes: dict[str, object],
-) -> None:
-    record_change(
-        session,
-        principal=principal,
-        at=now,
-        action=action,
-        resource_type="review",
-        resource_id=review.id,
-        local_authority=review.local_authority,
-        changes=changes,
-    )
-
-
 def announce_review(
     session: Session, event_type: str, review: Review, now: datetime, **extra: object
 ) -> None:
@@ -119,9 +98,6 @@ def dashboard_query(
     cursor: str | None,
 ) -> Select[tuple[Review]]:
     """The IRO dashboard query: reviews ordered by `due_by`, keyset-paginated by a cursor."""
-    after = None
-    if cursor:
-        after = decode_date_id_cursor(cursor)
     return repository.dashboard_query(
         principal,
         statuses=[s.value for s in statuses] if statuses else None,
@@ -131,7 +107,7 @@ def dashboard_query(
         plan_type=plan_type.value if plan_type else None,
         late=late,
         local_authority=local_authority,
-        after=after,
+        cursor=cursor,
         limit=limit,
     )
 
@@ -169,7 +145,7 @@ def schedule_review(
     deadlines.sync_pre_review_milestones(session, plan, review, loaded.ctx)
     review.updated_at = now
     session.flush()
-    audit_review(
+    audit(
         session,
         principal,
         now,
@@ -215,7 +191,7 @@ def bring_review_forward(
     )
     review.updated_at = now
     session.flush()
-    audit_review(
+    audit(
         session,
         principal,
         now,
@@ -258,7 +234,7 @@ def adjourn_review(
     deadlines.sync_pre_review_milestones(session, plan, review, loaded.ctx)
     review.updated_at = now
     session.flush()
-    audit_review(
+    audit(
         session,
         principal,
         now,

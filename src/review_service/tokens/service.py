@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from review_service.auth import Principal, Scope, generate_token, hash_token
 from review_service.domain.authorities import canonical_authority_code
 from review_service.models import ApiToken
 from review_service.problems import Conflict, NotFound, Unauthenticated
+from review_service.tokens import repository
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,7 @@ def create_token(
     on, when given."""
     if local_authority is not None:
         local_authority = canonical_authority_code(local_authority)
-    if session.scalar(select(ApiToken.id).where(ApiToken.name == name)) is not None:
+    if repository.name_is_taken(session, name):
         raise Conflict(f"a token named {name!r} already exists")
     secret = generate_token()
     record = ApiToken(
@@ -54,12 +54,12 @@ def create_token(
 
 def list_tokens(session: Session) -> list[ApiToken]:
     """Every token, newest first."""
-    return list(session.scalars(select(ApiToken).order_by(ApiToken.created_at.desc())))
+    return repository.newest_first(session)
 
 
 def revoke_token(session: Session, *, name: str, now: datetime) -> ApiToken:
     """Revoke the named token; it stops working at once."""
-    record = session.scalar(select(ApiToken).where(ApiToken.name == name))
+    record = repository.by_name(session, name)
     if record is None:
         raise NotFound(f"no token named {name!r}")
     if record.revoked_at is None:
@@ -80,7 +80,7 @@ def authenticate(session: Session, secret: str | None, now: datetime) -> Princip
         raise Unauthenticated(
             "an `Authorization: Bearer <token>` header is required", headers=challenge
         )
-    record = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
+    record = repository.by_hash(session, hash_token(secret))
     if record is None or record.revoked_at is not None:
         raise Unauthenticated("the bearer token is unknown or revoked", headers=challenge)
     if is_expired(record, now):

@@ -8,16 +8,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from review_service.audit.service import record_change
+from review_service.audit.service import audit
 from review_service.auth import Principal
 from review_service.domain.destinations import DestinationPolicy
 from review_service.models import Delivery, DeliveryAttempt, OutboxMessage, WebhookSubscription
-from review_service.pagination import (
-    Page,
-    decode_instant_id_cursor,
-    encode_cursor,
-)
+from review_service.pagination import Page
 from review_service.problems import Conflict, InvalidRequest, NotFound
+from review_service.webhooks import repository
 from review_service.webhooks.outbox import publish, subscriptions_changed
 from review_service.webhooks.schemas import SubscriptionCreate, SubscriptionUpdate
 from review_service.webhooks.signing import new_secret
@@ -37,26 +34,6 @@ def visible_subscription(
     ):
         raise NotFound(f"no webhook subscription {subscription_id}")
     return subscription
-
-
-def _audit(
-    session: Session,
-    principal: Principal,
-    now: datetime,
-    action: str,
-    subscription: WebhookSubscription,
-    changes: dict[str, object],
-) -> None:
-    record_change(
-        session,
-        principal=principal,
-        at=now,
-        action=action,
-        resource_type="webhook_subscription",
-        resource_id=subscription.id,
-        local_authority=subscription.local_authority,
-        changes=changes,
-    )
 
 
 def _check_destination(url: str, destinations: DestinationPolicy) -> None:
@@ -90,7 +67,7 @@ def create_subscription(
     session.add(subscription)
     session.flush()
     subscriptions_changed(session)
-    _audit(
+    audit(
         session,
         principal,
         now,
@@ -103,10 +80,7 @@ def create_subscription(
 
 def list_subscriptions(session: Session, principal: Principal) -> list[WebhookSubscription]:
     """Subscriptions the token may see, oldest first."""
-    query = select(WebhookSubscription).order_by(WebhookSubscription.created_at)
-    if principal.local_authority is not None:
-        query = query.where(WebhookSubscription.local_authority == principal.local_authority)
-    return list(session.scalars(query))
+    return repository.subscriptions_of(session, principal)
 
 
 def update_subscription(
@@ -140,7 +114,7 @@ def update_subscription(
     subscription.updated_at = now
     session.flush()
     subscriptions_changed(session)
-    _audit(session, principal, now, "webhook_subscription.updated", subscription, changes)
+    audit(session, principal, now, "webhook_subscription.updated", subscription, changes)
     return subscription
 
 
@@ -154,7 +128,7 @@ def rotate_secret(
     subscription.secret = new_secret()
     subscription.updated_at = now
     session.flush()
-    _audit(session, principal, now, "webhook_subscription.secret_rotated", subscription, {})
+    audit(session, principal, now, "webhook_subscription.secret_rotated", subscription, {})
     return subscription
 
 
@@ -163,7 +137,7 @@ def delete_subscription(
 ) -> None:
     """Delete a subscription and its delivery log."""
     subscription = visible_subscription(session, principal, subscription_id)
-    _audit(
+    audit(
         session,
         principal,
         now,
@@ -216,35 +190,9 @@ def list_deliveries(
 ) -> Page[tuple[Delivery, str, list[DeliveryAttempt]]]:
     """The delivery log of a subscription, newest first, with every attempt."""
     subscription = visible_subscription(session, principal, subscription_id)
-    query = (
-        select(Delivery, OutboxMessage.event_type)
-        .join(OutboxMessage, OutboxMessage.id == Delivery.message_id)
-        .where(Delivery.subscription_id == subscription.id)
-    )
-    if cursor:
-        at, after = decode_instant_id_cursor(cursor)
-        query = query.where(
-            (Delivery.created_at < at) | ((Delivery.created_at == at) & (Delivery.id < after))
-        )
-    rows = list(
-        session.execute(
-            query.order_by(Delivery.created_at.desc(), Delivery.id.desc()).limit(limit + 1)
-        )
-    )
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1][0]
-        next_cursor = encode_cursor(last.created_at.isoformat(), str(last.id))
-    attempts: dict[uuid.UUID, list[DeliveryAttempt]] = {row[0].id: [] for row in rows}
-    if attempts:
-        for attempt in session.scalars(
-            select(DeliveryAttempt)
-            .where(DeliveryAttempt.delivery_id.in_(list(attempts)))
-            .order_by(DeliveryAttempt.attempted_at)
-        ):
-            attempts[attempt.delivery_id].append(attempt)
-    return Page([(d, event_type, attempts[d.id]) for d, event_type in rows], next_cursor)
+    page = repository.deliveries_page(session, subscription.id, cursor, limit)
+    attempts = repository.attempts_of(session, [row[0].id for row in page.items])
+    return Page([(d, event_type, attempts[d.id]) for d, event_type in page.items], page.next_cursor)
 
 
 def retry_delivery(

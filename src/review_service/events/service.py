@@ -13,7 +13,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from review_service.audit.service import record_change
+from review_service.audit.service import audit
 from review_service.auth import Principal
 from review_service.children.repository import find_by_external_id, visible_child
 from review_service.clock import london_today
@@ -23,12 +23,11 @@ from review_service.events.schemas import EffectOut, EventCreate, EventOut
 from review_service.idempotency import request_fingerprint
 from review_service.models import Child, Event, EventEffect
 from review_service.models.base import new_id
-from review_service.pagination import (
-    Page,
-    decode_instant_id_cursor,
-    encode_cursor,
-)
+from review_service.pagination import Keyset, Page
 from review_service.problems import Conflict, InvalidRequest, NotFound
+
+# A child's events, newest first (API.md "Events").
+EVENTS_PAGED = Keyset(Event.received_at, Event.id, descending=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,15 +165,13 @@ def _apply(
         now=now,
         received_on=london_today(now),
     )
-    record_change(
+    audit(
         session,
-        principal=principal,
-        at=now,
-        action="event.received",
-        resource_type="event",
-        resource_id=event.id,
-        local_authority=event.local_authority,
-        changes={"type": event.type, "source": event.source, "effects": [e.kind for e in effects]},
+        principal,
+        now,
+        "event.received",
+        event,
+        {"type": event.type, "source": event.source, "effects": [e.kind for e in effects]},
     )
     return event_out(event, effects)
 
@@ -269,17 +266,8 @@ def child_events(
     """A child's events with their effects, newest first."""
     child = visible_child(session, principal, child_id)
     query = select(Event).where(Event.child_id == child.id)
-    if cursor:
-        at, after_id = decode_instant_id_cursor(cursor)
-        query = query.where(
-            (Event.received_at < at) | ((Event.received_at == at) & (Event.id < after_id))
-        )
-    rows = list(
-        session.scalars(query.order_by(Event.received_at.desc(), Event.id.desc()).limit(limit + 1))
-    )
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = encode_cursor(rows[-1].received_at.isoformat(), str(rows[-1].id))
+    found = list(session.scalars(EVENTS_PAGED.select(query, cursor, limit)))
+    page = EVENTS_PAGED.page(found, limit)
+    rows = page.items
     effects = _effects_of(session, [e.id for e in rows])
-    return Page([event_out(e, effects[e.id]) for e in rows], next_cursor)
+    return Page([event_out(e, effects[e.id]) for e in rows], page.next_cursor)

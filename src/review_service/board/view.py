@@ -333,10 +333,18 @@ def board_view(
     if session.get_bind().dialect.name == "postgresql":
         # The overdue-milestone queries cost past jit_above_cost: compiling them took 1.7 s
         # of a 1.8 s render (EXPLAIN ANALYZE, 500,000 plans). For this transaction only.
-        session.execute(text("SET LOCAL jit = off"))
         # Each query reads one authority's rows from an index: starting parallel workers
         # cost more than they saved (p50 458 -> 303 ms at 500,000 plans, load 10 on 2 cores).
-        session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+        # Authorities differ a hundredfold in size, so a plan cached for one (psycopg
+        # prepares a statement after its fifth run) misfits the next: overdue milestones
+        # took 110 ms on a generic plan, 42 ms planned for the authority at hand.
+        session.execute(
+            text(
+                "SELECT set_config('jit', 'off', true),"
+                " set_config('max_parallel_workers_per_gather', '0', true),"
+                " set_config('plan_cache_mode', 'force_custom_plan', true)"
+            )
+        )
     calendar = deadline_context(session, principal.local_authority or "", today).calendar
     horizon = calendar.add_working_days(today, DUE_SOON_WORKING_DAYS)
     due_soon, considerations, meetings = Section(), Section(), Section()

@@ -25,6 +25,7 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE] + [_HERE]
 
 import argparse  # noqa: E402
+import gc  # noqa: E402
 import re  # noqa: E402
 import time  # noqa: E402
 from datetime import UTC, date, datetime  # noqa: E402
@@ -183,6 +184,8 @@ def main() -> None:
     app = create_app(Settings(database_url=url), run_scheduler=False)
     with TestClient(app) as client:
         login(client, secret)
+        gc.collect()
+        gc.freeze()  # as review_service.asgi does in every server worker
         statements: list[tuple[str, Any]] = []
 
         def record(*event_args: Any) -> None:

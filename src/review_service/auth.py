@@ -37,7 +37,7 @@ class Principal:
             return True
         return scope is Scope.READ and Scope.WRITE in self.scopes
 
-    def can_see(self, local_authority: str) -> bool:
+    def can_see(self, local_authority: str | None) -> bool:
         """True when the token may see a resource of `local_authority`."""
         return self.local_authority is None or self.local_authority == local_authority
 

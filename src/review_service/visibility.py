@@ -1,17 +1,33 @@
-"""The authority wall for one record: what a token may not see is 404, like what is missing."""
+"""The authority wall: what a token may not see is 404, like what is missing, and is never
+listed. One place says how a query is kept to the token's authority."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from review_service.auth import Principal
 from review_service.problems import NotFound
 
 Row = TypeVar("Row", bound=Any)
+Selected = TypeVar("Selected", bound=tuple[Any, ...])
+
+
+def within_authority(
+    query: Select[Selected],
+    authority_column: Any,
+    principal: Principal,
+    local_authority: str | None = None,
+) -> Select[Selected]:
+    """`query` kept to the rows of the token's authority (an unbound token sees every one),
+    and to `local_authority` where the caller asked for one."""
+    for authority in (principal.local_authority, local_authority):
+        if authority is not None:
+            query = query.where(authority_column == authority)
+    return query
 
 
 def visible_row(

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from review_service.auth import Principal
 from review_service.models import AuditEntry
 from review_service.pagination import Keyset, Page
+from review_service.visibility import within_authority
 
 # Newest first.
 PAGED = Keyset(AuditEntry.at, AuditEntry.id, descending=True)
@@ -26,6 +27,5 @@ def entries_page(
     query = select(AuditEntry)
     if resource_id is not None:
         query = query.where(AuditEntry.resource_id == resource_id)
-    if principal.local_authority is not None:
-        query = query.where(AuditEntry.local_authority == principal.local_authority)
+    query = within_authority(query, AuditEntry.local_authority, principal)
     return PAGED.page(list(session.scalars(PAGED.select(query, cursor, limit))), limit)

@@ -23,6 +23,7 @@ from review_service.models import Child, Plan, Review, Timer
 from review_service.policies.lookup import deadline_context
 from review_service.reports.schemas import GroupBy
 from review_service.reports.timeliness import outcome_counts
+from review_service.visibility import within_authority
 
 # RULES.md §3's horizon for the unit's planning: reviews due within 20 working days.
 DUE_SOON_WORKING_DAYS = 20
@@ -139,12 +140,6 @@ def _what(kind: Any, row: Any) -> str:
     return f"{name}: {str(detail).replace('_', ' ')}" if detail else name
 
 
-def _scoped(query: Select[Any], authority: Any, principal: Principal) -> Select[Any]:
-    if principal.local_authority is not None:
-        query = query.where(authority == principal.local_authority)
-    return query
-
-
 def _scoped_on(on: ColumnElement[bool], principal: Principal) -> ColumnElement[bool]:
     """A join condition with the review's authority added (an outer join keeps its rows)."""
     if principal.local_authority is None:
@@ -171,7 +166,7 @@ def _kind_query(
         authority: Any = getattr(model, "local_authority", Plan.local_authority)
         # A row's authority is its plan's (copied, never changed): scoping the plan too lets
         # the database join the authority's plans alone, not look up one plan per row.
-        query = _scoped(query, Plan.local_authority, principal)
+        query = within_authority(query, Plan.local_authority, principal)
     else:  # a child protection enquiry: no plan yet, its conference decides on one
         plan_type = func.coalesce(None, PlanType.CHILD_PROTECTION.value)
         columns += [plan_type.label("plan_type"), model.chair_id.label("chair_id")]
@@ -195,7 +190,7 @@ def _kind_query(
         # authority's reviews from an index once, not one review per overdue milestone.
         query = query.outerjoin(Review, _scoped_on(Review.id == model.review_id, principal))
         query = query.where(milestone_is_live_sql(Review.status))
-    query = _scoped(query, authority, principal).where(registered.is_open())
+    query = within_authority(query, authority, principal).where(registered.is_open())
     if filters.chair_id is not None:
         query = query.where(chair_column == filters.chair_id)
     if filters.plan_type is not None:
@@ -315,7 +310,7 @@ def _caseloads(
         .group_by(Plan.chair_id)
         .order_by(Plan.chair_id)
     )
-    query = _scoped(query, Plan.local_authority, principal)
+    query = within_authority(query, Plan.local_authority, principal)
     if filters.plan_type is not None:
         query = query.where(Plan.type == filters.plan_type.value)
     rows = [(chair, int(n)) for chair, n in session.execute(query)]

@@ -18,6 +18,7 @@ from review_service.calendar_feeds.items import chair_items
 from review_service.calendar_feeds.schemas import FeedCreate
 from review_service.models import CalendarFeed
 from review_service.problems import NotFound
+from review_service.visibility import within_authority
 
 # A calendar can hold only a bounded number of subscriptions worth listing.
 MAX_LISTED_FEEDS = 500
@@ -68,8 +69,7 @@ def create_feed(
 def list_feeds(session: Session, principal: Principal) -> list[CalendarFeed]:
     """The feeds not revoked that the token may see, newest first."""
     query = select(CalendarFeed).where(CalendarFeed.revoked_at.is_(None))
-    if principal.local_authority is not None:
-        query = query.where(CalendarFeed.local_authority == principal.local_authority)
+    query = within_authority(query, CalendarFeed.local_authority, principal)
     query = query.order_by(CalendarFeed.created_at.desc(), CalendarFeed.id).limit(MAX_LISTED_FEEDS)
     return list(session.scalars(query))
 
@@ -80,10 +80,7 @@ def revoke_feed(session: Session, principal: Principal, feed_id: uuid.UUID, now:
     if (
         record is None
         or record.revoked_at is not None
-        or (
-            principal.local_authority is not None
-            and record.local_authority != principal.local_authority
-        )
+        or not principal.can_see(record.local_authority)
     ):
         raise NotFound(f"no calendar feed {feed_id}")
     record.revoked_at = now

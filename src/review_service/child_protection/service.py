@@ -34,7 +34,7 @@ from review_service.plans.service import create_plan
 from review_service.policies.lookup import deadline_context
 from review_service.problems import Conflict, InvalidRequest
 from review_service.reviews.deadlines import open_milestones
-from review_service.visibility import visible_row
+from review_service.visibility import visible_row, within_authority
 
 # Enquiries page by conference due date, along ix_cp_enquiries_la_status_due.
 PAGED = Keyset(ChildProtectionEnquiry.due_by, ChildProtectionEnquiry.id)
@@ -169,11 +169,7 @@ def enquiry_query(
 ) -> Select[tuple[ChildProtectionEnquiry]]:
     """Enquiries by conference due date, keyset-paginated, filtered like the reviews list."""
     model = ChildProtectionEnquiry
-    query = select(model)
-    if principal.local_authority is not None:
-        query = query.where(model.local_authority == principal.local_authority)
-    if local_authority is not None:
-        query = query.where(model.local_authority == local_authority)
+    query = within_authority(select(model), model.local_authority, principal, local_authority)
     if status is not None:
         query = query.where(model.status == status.value)
     if overdue is not None:

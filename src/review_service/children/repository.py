@@ -11,6 +11,7 @@ from review_service.auth import Principal
 from review_service.models import Child
 from review_service.pagination import Keyset
 from review_service.problems import NotFound
+from review_service.visibility import within_authority
 
 # By id: the order children were created in means nothing to a reader.
 PAGED = Keyset(None, Child.id)
@@ -43,11 +44,7 @@ def list_children(
     limit: int,
 ) -> list[Child]:
     """Children the token may see, by id, optionally filtered: one page and one row over."""
-    query = select(Child)
-    if principal.local_authority is not None:
-        query = query.where(Child.local_authority == principal.local_authority)
-    if local_authority is not None:
-        query = query.where(Child.local_authority == local_authority)
+    query = within_authority(select(Child), Child.local_authority, principal, local_authority)
     if external_id is not None:
         query = query.where(Child.external_id == external_id)
     return list(session.scalars(PAGED.select(query, cursor, limit)))

@@ -12,6 +12,7 @@ from review_service.deadlines.registry import REGISTRY
 from review_service.domain.deadlines import ConsiderationStatus, DeadlineKind
 from review_service.models import Consideration
 from review_service.pagination import Keyset, Page
+from review_service.visibility import within_authority
 
 # By due date, along ix_considerations_la_status_due.
 PAGED = Keyset(Consideration.due_by, Consideration.id)
@@ -30,11 +31,9 @@ def considerations_page(
     cursor: str | None,
 ) -> Page[Consideration]:
     """One page of the considerations the token may see, filtered, by due date."""
-    query = select(Consideration)
-    if principal.local_authority is not None:
-        query = query.where(Consideration.local_authority == principal.local_authority)
-    if local_authority is not None:
-        query = query.where(Consideration.local_authority == local_authority)
+    query = within_authority(
+        select(Consideration), Consideration.local_authority, principal, local_authority
+    )
     if status is not None:
         query = query.where(Consideration.status == status)
     if chair_id is not None:

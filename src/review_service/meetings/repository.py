@@ -11,6 +11,7 @@ from review_service.auth import Principal
 from review_service.domain.deadlines import MeetingStatus
 from review_service.models import Meeting
 from review_service.problems import NotFound
+from review_service.visibility import within_authority
 
 
 def visible_meeting(session: Session, principal: Principal, meeting_id: uuid.UUID) -> Meeting:
@@ -31,10 +32,7 @@ def list_meetings(
 ) -> list[Meeting]:
     """The earliest-due `limit` meetings the token may see, optionally filtered."""
     query = select(Meeting).order_by(Meeting.due_by, Meeting.id).limit(limit)
-    if principal.local_authority is not None:
-        query = query.where(Meeting.local_authority == principal.local_authority)
-    if local_authority is not None:
-        query = query.where(Meeting.local_authority == local_authority)
+    query = within_authority(query, Meeting.local_authority, principal, local_authority)
     if status is not None:
         query = query.where(Meeting.status == status)
     return list(session.scalars(query))

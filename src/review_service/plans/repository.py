@@ -14,6 +14,7 @@ from review_service.domain.deadlines import DeadlineKind
 from review_service.domain.plan_types import PlanStatus, PlanType
 from review_service.models import Plan
 from review_service.pagination import Keyset, Page
+from review_service.visibility import within_authority
 
 # By id: the order plans were opened in means nothing to a reader.
 PAGED = Keyset(None, Plan.id)
@@ -40,9 +41,7 @@ def plans_page(
     limit: int,
 ) -> Page[Plan]:
     """One page of the plans the token may see, optionally of one child or status, by id."""
-    query = select(Plan)
-    if principal.local_authority is not None:
-        query = query.where(Plan.local_authority == principal.local_authority)
+    query = within_authority(select(Plan), Plan.local_authority, principal)
     if child_id is not None:
         query = query.where(Plan.child_id == child_id)
     if status is not None:

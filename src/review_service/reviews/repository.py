@@ -18,7 +18,7 @@ from review_service.domain.reviews import ReviewStatus
 from review_service.models import Milestone, Plan, Review
 from review_service.pagination import Keyset
 from review_service.plans.locking import lock_plan_then
-from review_service.visibility import visible_row
+from review_service.visibility import visible_row, within_authority
 
 # The dashboard pages along its indexes, which end (due_by, id).
 DASHBOARD_PAGED = Keyset(Review.due_by, Review.id)
@@ -165,11 +165,7 @@ def dashboard_query(
     limit: int,
 ) -> Select[tuple[Review]]:
     """The IRO dashboard's query, keyset-paginated by (due_by, id) along the indexes."""
-    query = select(Review)
-    if principal.local_authority is not None:
-        query = query.where(Review.local_authority == principal.local_authority)
-    if local_authority is not None:
-        query = query.where(Review.local_authority == local_authority)
+    query = within_authority(select(Review), Review.local_authority, principal, local_authority)
     if statuses:
         query = query.where(Review.status.in_(statuses))
     if due_before is not None:

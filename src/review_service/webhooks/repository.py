@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from review_service.auth import Principal
 from review_service.models import Delivery, DeliveryAttempt, OutboxMessage, WebhookSubscription
 from review_service.pagination import Keyset, Page
+from review_service.visibility import within_authority
 
 # A subscription's delivery log, newest first.
 DELIVERIES = Keyset(Delivery.created_at, Delivery.id, descending=True)
@@ -20,8 +21,7 @@ DELIVERIES = Keyset(Delivery.created_at, Delivery.id, descending=True)
 def subscriptions_of(session: Session, principal: Principal) -> list[WebhookSubscription]:
     """Subscriptions the token may see, oldest first."""
     query = select(WebhookSubscription).order_by(WebhookSubscription.created_at)
-    if principal.local_authority is not None:
-        query = query.where(WebhookSubscription.local_authority == principal.local_authority)
+    query = within_authority(query, WebhookSubscription.local_authority, principal)
     return list(session.scalars(query))
 
 

@@ -28,10 +28,7 @@ def visible_subscription(
 ) -> WebhookSubscription:
     """A subscription of the token's authority (an unbound token sees all)."""
     subscription = session.get(WebhookSubscription, subscription_id)
-    if subscription is None or (
-        principal.local_authority is not None
-        and subscription.local_authority != principal.local_authority
-    ):
+    if subscription is None or not principal.can_see(subscription.local_authority):
         raise NotFound(f"no webhook subscription {subscription_id}")
     return subscription
 

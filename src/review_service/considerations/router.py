@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from review_service.clock import london_today
-from review_service.considerations import service
+from review_service.considerations import repository, service
 from review_service.considerations.schemas import (
     ConsiderationList,
     ConsiderationOut,
@@ -66,7 +66,7 @@ def list_considerations(
 ) -> ConsiderationList:
     """Considerations by due date: e.g. one chair's open ones, or an authority's overdue."""
     today = london_today(now)
-    page = service.list_considerations(
+    page = repository.considerations_page(
         session,
         principal,
         status=status,

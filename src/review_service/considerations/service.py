@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from review_service.audit.service import audit
 from review_service.auth import Principal
 from review_service.clock import london_today
-from review_service.considerations import repository
 from review_service.considerations.schemas import DecisionRequest
 from review_service.deadlines.unit_of_work import touch
 from review_service.domain.deadlines import ConsiderationStatus, DeadlineKind, is_open
 from review_service.models import Consideration, Plan, Review
-from review_service.pagination import Page
 from review_service.plans.locking import lock_plan_then
 from review_service.policies.lookup import deadline_context
 from review_service.problems import Conflict, InvalidRequest
@@ -30,32 +28,6 @@ def visible_consideration(
     """The consideration, if the token may see it; another authority's is 404."""
     return visible_row(
         session, principal, Consideration, consideration_id, "consideration", for_update=for_update
-    )
-
-
-def list_considerations(
-    session: Session,
-    principal: Principal,
-    *,
-    status: ConsiderationStatus | None,
-    chair_id: str | None,
-    local_authority: str | None,
-    overdue: bool | None,
-    today: date,
-    limit: int,
-    cursor: str | None,
-) -> Page[Consideration]:
-    """Considerations by due date, filtered; keyset-paginated on (due_by, id)."""
-    return repository.considerations_page(
-        session,
-        principal,
-        status=status,
-        chair_id=chair_id,
-        local_authority=local_authority,
-        overdue=overdue,
-        today=today,
-        limit=limit,
-        cursor=cursor,
     )
 
 

@@ -20,6 +20,7 @@ from review_service.domain.deadlines import (
 )
 from review_service.domain.milestones import MilestoneStatus
 from review_service.domain.plan_types import PlanStatus, PlanType, interval_refusal
+from review_service.domain.policy import Policy
 from review_service.domain.reviews import ReviewStatus
 from review_service.duplicates import conflict_on_duplicate
 from review_service.etags import check_if_match
@@ -27,7 +28,7 @@ from review_service.models import Action, Consideration, Plan, Review
 from review_service.pagination import Page
 from review_service.plans import repository as plans_repository
 from review_service.plans.schemas import PlanConfirmHistory, PlanCreate, PlanEnd, PlanUpdate
-from review_service.policies.lookup import deadline_context, policy_for
+from review_service.policies.lookup import deadline_context
 from review_service.problems import Conflict, InvalidRequest
 from review_service.reviews import deadlines, repository
 from review_service.visibility import visible_row
@@ -40,12 +41,13 @@ def visible_plan(
     return visible_row(session, principal, Plan, plan_id, "plan", for_update=for_update)
 
 
-def effective_interval(session: Session, plan: Plan) -> int | None:
-    """The review interval in force for a CIN or early help plan, else None."""
+def effective_interval(plan: Plan, policy: Policy) -> int | None:
+    """The review interval in force for a CIN or early help plan (under its authority's
+    `policy`), else None."""
     plan_type = PlanType(plan.type)
     if not plan_type.has_variable_interval:
         return None
-    return deadlines.series_of(plan).interval_months(policy_for(session, plan.local_authority))
+    return deadlines.series_of(plan).interval_months(policy)
 
 
 def create_plan(

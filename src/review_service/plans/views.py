@@ -12,6 +12,7 @@ from review_service.domain.plan_types import PlanType
 from review_service.models import Plan
 from review_service.plans import service
 from review_service.plans.schemas import PlanOut
+from review_service.policies.lookup import policy_for
 from review_service.reviews.repository import first_pending_reviews, plan_level_milestones_of
 from review_service.reviews.views import milestone_out, reviews_out
 
@@ -29,6 +30,9 @@ def plans_out(session: Session, plans: list[Plan], today: date) -> list[PlanOut]
     reviews = reviews_out(session, list(next_reviews.values()), today)
     review_views = dict(zip(next_reviews, reviews, strict=True))
     plan_milestones = plan_level_milestones_of(session, ids)
+    # Every authority's policy, whatever plan types the page holds: a page costs the same
+    # statements whichever plans fall on it (tests/api/test_statement_counts.py).
+    policies = {la: policy_for(session, la) for la in {plan.local_authority for plan in plans}}
     return [
         PlanOut(
             id=plan.id,
@@ -36,7 +40,7 @@ def plans_out(session: Session, plans: list[Plan], today: date) -> list[PlanOut]
             local_authority=plan.local_authority,
             type=PlanType(plan.type),
             start_date=plan.start_date,
-            review_interval_months=service.effective_interval(session, plan),
+            review_interval_months=service.effective_interval(plan, policies[plan.local_authority]),
             chair_id=plan.chair_id,
             status=plan.status,
             end_date=plan.end_date,

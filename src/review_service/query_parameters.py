@@ -6,12 +6,25 @@ receive every authority's reviews.
 
 from __future__ import annotations
 
-from typing import get_args, get_origin
+from typing import Annotated, get_args, get_origin
 
 from fastapi import Request
 from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
+from pydantic import BeforeValidator
+
+
+def _true_or_false(value: object) -> object:
+    # The OpenAPI says boolean, spelled `true` or `false` in a query string; FastAPI alone
+    # would also read `1`, `yes`, `on`, `T`..., so a typo'd filter could pass unnoticed.
+    if isinstance(value, str) and value not in ("true", "false"):
+        raise ValueError("a boolean is written true or false")
+    return value
+
+
+QueryFlag = Annotated[bool, BeforeValidator(_true_or_false)]
+"""A boolean query parameter: exactly `true` or `false`."""
 
 
 def _takes_many(annotation: object) -> bool:

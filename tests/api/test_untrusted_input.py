@@ -153,6 +153,27 @@ def test_every_date_query_parameter_is_bounded_and_strict(
             assert f"query.{name}" in errors, (path, name, value)
 
 
+def _is_boolean(schema: dict[str, Any], components: dict[str, Any]) -> bool:
+    return any(option.get("type") == "boolean" for option in _alternatives(schema, components))
+
+
+def test_every_boolean_query_parameter_is_true_or_false(
+    client: TestClient, app: FastAPI, admin_headers: Headers
+) -> None:
+    # The OpenAPI says boolean: `overdue=yes` or `late=1` is a 422, not a filter quietly read.
+    components = app.openapi()["components"]["schemas"]
+    parameters = [(m, p, name) for m, p, name, schema in query_parameters(app)
+                  if _is_boolean(schema, components)]
+    assert {"overdue", "late"} <= {name for _, _, name in parameters}
+    for method, path, name in parameters:
+        for value in ["1", "0", "yes", "no", "on", "off", "t", "True", "FALSE", ""]:
+            errors = _errors_of(_send(client, method, path, admin_headers, query={name: value}))
+            assert f"query.{name}" in errors, (path, name, value)
+        for value in ["true", "false"]:
+            response = _send(client, method, path, admin_headers, query={name: value})
+            assert response.status_code == 200, (path, name, value, response.text)
+
+
 def test_the_calendar_range_itself_is_accepted(client: TestClient,
                                                admin_headers: Headers) -> None:
     child = create_child(client, admin_headers, date_of_birth="1990-01-01")

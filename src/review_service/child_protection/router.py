@@ -28,6 +28,7 @@ from review_service.models import ChildProtectionEnquiry
 from review_service.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from review_service.plans.views import plan_out
 from review_service.problems import problem_responses
+from review_service.query_parameters import QueryFlag
 from review_service.response_headers import created, with_etag
 
 router = APIRouter(prefix="/v1/child-protection-enquiries", tags=["child protection"])
@@ -80,7 +81,7 @@ def list_enquiries(
     principal: ReadPrincipal,
     now: NowDep,
     status: EnquiryStatus | None = None,
-    overdue: bool | None = None,
+    overdue: QueryFlag | None = None,
     due_before: CalendarDate | None = None,
     due_after: CalendarDate | None = None,
     chair_id: Annotated[PersonId | None, Query()] = None,

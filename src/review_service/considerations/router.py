@@ -23,6 +23,7 @@ from review_service.limits import LocalAuthorityCode, PersonId
 from review_service.models import Consideration
 from review_service.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from review_service.problems import problem_responses
+from review_service.query_parameters import QueryFlag
 from review_service.reviews.views import reviews_out
 
 router = APIRouter(prefix="/v1/considerations", tags=["considerations"])
@@ -60,7 +61,7 @@ def list_considerations(
     status: ConsiderationStatus | None = None,
     chair_id: Annotated[PersonId | None, Query()] = None,
     local_authority: Annotated[LocalAuthorityCode | None, Query()] = None,
-    overdue: bool | None = None,
+    overdue: QueryFlag | None = None,
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,
 ) -> ConsiderationList:

@@ -25,6 +25,7 @@ from review_service.limits import LocalAuthorityCode, PersonId
 from review_service.models import Review
 from review_service.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from review_service.problems import problem_responses
+from review_service.query_parameters import QueryFlag
 from review_service.response_headers import with_etag
 from review_service.reviews import completion, service
 from review_service.reviews.dashboard import render_review_list
@@ -63,7 +64,7 @@ def list_reviews(
     due_after: CalendarDate | None = None,
     chair_id: Annotated[PersonId | None, Query()] = None,
     plan_type: PlanType | None = None,
-    late: bool | None = None,
+    late: QueryFlag | None = None,
     local_authority: Annotated[LocalAuthorityCode | None, Query()] = None,
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,

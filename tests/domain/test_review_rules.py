@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 
 from review_service.domain.considered_plans import KeyPlan, considered_plan_findings
+from review_service.domain.deadlines import displayed_milestone_status
 from review_service.domain.milestones import (
     MilestoneKind,
     MilestoneStatus,
-    displayed_status,
     plan_milestones,
     post_review_milestones,
     pre_review_milestones,
@@ -128,11 +128,11 @@ def test_plan_milestones() -> None:
 
 
 def test_overdue_is_derived() -> None:
-    assert displayed_status(MilestoneStatus.PENDING, D(2024, 1, 1), D(2024, 1, 2)) is \
+    assert displayed_milestone_status(MilestoneStatus.PENDING, D(2024, 1, 1), D(2024, 1, 2)) is \
         MilestoneStatus.OVERDUE
-    assert displayed_status(MilestoneStatus.PENDING, D(2024, 1, 2), D(2024, 1, 2)) is \
+    assert displayed_milestone_status(MilestoneStatus.PENDING, D(2024, 1, 2), D(2024, 1, 2)) is \
         MilestoneStatus.PENDING
-    assert displayed_status(MilestoneStatus.DONE, D(2024, 1, 1), D(2024, 1, 2)) is \
+    assert displayed_milestone_status(MilestoneStatus.DONE, D(2024, 1, 1), D(2024, 1, 2)) is \
         MilestoneStatus.DONE
 
 

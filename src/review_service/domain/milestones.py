@@ -355,11 +355,3 @@ def post_review_milestones(
 ) -> list[MilestoneDue]:
     """Milestones counted from the date the review was held."""
     return _milestones(Anchor.AFTER_HELD, plan_type, held_on, calendar, policy)
-
-
-def displayed_status(status: MilestoneStatus, due_by: date, today: date) -> MilestoneStatus:
-    """`overdue` for a pending milestone whose date has passed; otherwise as stored."""
-    # Imported here: `deadlines` builds on this module (the milestone rules).
-    from review_service.domain.deadlines import displayed_milestone_status
-
-    return displayed_milestone_status(status, due_by, today)

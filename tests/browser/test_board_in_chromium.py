@@ -130,14 +130,18 @@ def test_log_in_filter_follow_a_link_see_a_move_and_log_out(server: Server) -> N
             page.get_by_label("API token").fill(reader)
             page.get_by_role("button", name="Sign in").click()
             expect(page.get_by_role("heading", level=1)).to_contain_text("IRO unit board")
-            expect(page.get_by_text("board-child-2")).to_be_visible()
+            # A plan that starts on a Saturday has its child consultation due the Friday before
+            # (review date - 20 working days), so the child can be listed as overdue too: look
+            # in the due-soon table, where every new plan's first review is.
+            due_soon = page.locator("#due-soon ~ table").first
+            expect(due_soon.get_by_text("board-child-2")).to_be_visible()
             _check_accessibility(page, "board")
 
             page.get_by_label("Chair").select_option("iro-anne")
             page.get_by_role("button", name="Apply filters").click()
             expect(page).to_have_url(f"{server.base}/board?chair=iro-anne&plan_type=")
             expect(page.get_by_text("board-child-2")).to_have_count(0)
-            expect(page.get_by_text("board-child-0").first).to_be_visible()
+            expect(due_soon.get_by_text("board-child-0")).to_be_visible()
             _check_accessibility(page, "board-filtered")
 
             review = plans[0]["next_review"]

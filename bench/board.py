@@ -10,9 +10,12 @@ through the board's own login form in-process (the real app, its real PostgreSQL
 server or network between), then times GET /board and GET /board?chair=... and prints
 p50/p99 and the statements one render runs, with EXPLAIN (ANALYZE, BUFFERS) under --explain.
 Then times the timeliness report (GET /v1/reports/timeliness, the last 12 months, ungrouped
-and by month; issue 10: "under 1 s at 500,000 plans") for that authority's token and for an
-unbound token (every authority). With --as-is the database is used as it stands (no seeding,
-no migration), so another checkout's code can be timed against the same rows:
+and by every group_by, as JSON and CSV; issue 10: "under 1 s at 500,000 plans") for that
+authority's token and for an unbound token (every authority). --timeliness-only skips the
+board, --timeliness-runs N sets the timed requests per report variant, --bodies DIR writes
+each variant's last response body to DIR so two checkouts' bodies can be compared with
+`cmp`. With --as-is the database is used as it stands (no seeding, no migration), so
+another checkout's code can be timed against the same rows:
 `PYTHONPATH=<checkout>/src .venv/bin/python bench/board.py --as-is ...`.
 Not part of the test run.
 """
@@ -59,6 +62,15 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=50, help="timed renders per page")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE each query")
     parser.add_argument("--as-is", action="store_true", help="no seeding, no migration")
+    parser.add_argument(
+        "--timeliness-only", action="store_true", help="time the timeliness report only"
+    )
+    parser.add_argument(
+        "--timeliness-runs", type=int, help="timed requests per report variant (default 10)"
+    )
+    parser.add_argument(
+        "--bodies", help="directory to write each report variant's response body to"
+    )
     return parser.parse_args()
 
 
@@ -106,23 +118,33 @@ def print_times(label: str, samples: list[float]) -> None:
     )
 
 
-def time_timeliness(client: TestClient, secret: str, who: str, n: int) -> None:
-    """Time GET /v1/reports/timeliness over the last 12 months, ungrouped and by month."""
+REPORT_GROUPS = (None, "plan_type", "chair", "local_authority", "month")
+REPORT_FORMATS = {"json": "application/json", "csv": "text/csv"}
+
+
+def time_timeliness(client: TestClient, secret: str, who: str, n: int, bodies: str | None) -> None:
+    """Time GET /v1/reports/timeliness over the last 12 months, for every group_by, as JSON
+    and as CSV; with `bodies`, write each variant's last body there (to compare checkouts)."""
     today = london_today(datetime.now(UTC))
     first = date(today.year - 1, today.month, 1)
-    headers = {"Authorization": f"Bearer {secret}"}
-    for group_by in (None, "month"):
-        params = {"from": first.isoformat(), "to": today.isoformat()}
-        if group_by is not None:
-            params["group_by"] = group_by
-        samples = []
-        for i in range(n + 1):
-            started = time.perf_counter()
-            response = client.get("/v1/reports/timeliness", params=params, headers=headers)
-            if i:  # the first is a warm-up
-                samples.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, response.text
-        print_times(f"timeliness {who}{' by month' if group_by else ''}", samples)
+    for group_by in REPORT_GROUPS:
+        for fmt, accept in REPORT_FORMATS.items():
+            params = {"from": first.isoformat(), "to": today.isoformat()}
+            if group_by is not None:
+                params["group_by"] = group_by
+            headers = {"Authorization": f"Bearer {secret}", "Accept": accept}
+            samples = []
+            for i in range(n + 1):
+                started = time.perf_counter()
+                response = client.get("/v1/reports/timeliness", params=params, headers=headers)
+                if i:  # the first is a warm-up
+                    samples.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, response.text
+            print_times(f"timeliness {who} by {group_by or '-'} {fmt}", samples)
+            if bodies is not None:
+                name = f"{who.replace(' ', '_')}.{group_by or 'none'}.{fmt}"
+                with open(os.path.join(bodies, name), "wb") as body:
+                    body.write(response.content)
 
 
 def percentile(samples: list[float], share: float) -> float:
@@ -157,6 +179,29 @@ def time_page(client: TestClient, path: str, params: dict[str, str], n: int) -> 
     return samples
 
 
+def time_board(
+    client: TestClient,
+    secret: str,
+    authority: str,
+    chair: str,
+    n: int,
+    statements: list[tuple[str, Any]],
+) -> None:
+    """Log in, record one render's statements into `statements`, time the board's pages."""
+    login(client, secret)
+
+    def record(*event_args: Any) -> None:
+        statements.append((event_args[2], event_args[3]))
+
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    event.listen(engine, "before_cursor_execute", record)
+    assert client.get("/board").status_code == 200
+    event.remove(engine, "before_cursor_execute", record)
+    print(f"one render of {authority}'s board runs {len(statements)} statements")
+    for label, params in (("GET /board", {}), (f"GET /board?chair={chair}", {"chair": chair})):
+        print_times(label, time_page(client, "/board", params, n))
+
+
 def main() -> None:
     """Seed or reuse, log in, time the board, print the figures."""
     args = arguments()
@@ -180,26 +225,20 @@ def main() -> None:
             (authority,),
         ).fetchone()[0]  # type: ignore[index]
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"authority {authority}: {plans} plans")
     secret, national = read_token(url, authority), read_token(url, None)
+    statements: list[tuple[str, Any]] = []
     app = create_app(Settings(database_url=url), run_scheduler=False)
+    if args.bodies is not None:
+        os.makedirs(args.bodies, exist_ok=True)
     with TestClient(app) as client:
-        login(client, secret)
         gc.collect()
         gc.freeze()  # as review_service.asgi does in every server worker
-        statements: list[tuple[str, Any]] = []
-
-        def record(*event_args: Any) -> None:
-            statements.append((event_args[2], event_args[3]))
-
-        event.listen(app.state.engine, "before_cursor_execute", record)
-        assert client.get("/board").status_code == 200
-        event.remove(app.state.engine, "before_cursor_execute", record)
-        print(f"authority {authority}: {plans} plans; one render runs {len(statements)} statements")
-        for label, params in (("GET /board", {}), (f"GET /board?chair={chair}", {"chair": chair})):
-            print_times(label, time_page(client, "/board", params, args.requests))
-        runs = max(5, args.requests // 5)
-        time_timeliness(client, secret, f"of {authority}", runs)
-        time_timeliness(client, national, "of every authority", runs)
+        runs = args.timeliness_runs or max(5, args.requests // 5)
+        if not args.timeliness_only:
+            time_board(client, secret, authority, chair, args.requests, statements)
+        time_timeliness(client, secret, f"of {authority}", runs, args.bodies)
+        time_timeliness(client, national, "of every authority", runs, args.bodies)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.explain:
         with psycopg.connect(libpq_url) as conn:

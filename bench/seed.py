@@ -162,7 +162,7 @@ COLUMNS = {
     "reviews": "id, plan_id, local_authority, plan_type, chair_id, sequence, status, "
     "statutory_due_by, brought_forward_to, due_by, scheduled_for, venue, "
     "exceptional_circumstances, reconvene_on, adjournment_reason, held_on, late, "
-    "participation_code, created_at, updated_at, version",
+    "participation_code, created_at, updated_at, version, child_id",
     "milestones": "id, plan_id, local_authority, review_id, kind, due_by, owner_role, status, "
     "completed_on",
 }
@@ -181,7 +181,13 @@ class Seeder:
 
     def __init__(self, rng: random.Random, today: date, writers: list[Write]) -> None:
         self.rng, self.today = rng, today
-        self.plan_row, self.review_row, self.milestone_row = writers
+        self.plan_row, self.milestone_row = writers[0], writers[2]
+        self.write_review = writers[1]
+        self.child_id = ""
+
+    def review_row(self, row: tuple[Any, ...]) -> None:
+        """A review of the plan being written, with its plan's child (migration 0013)."""
+        self.write_review((*row, self.child_id))
 
     def milestones(
         self,
@@ -204,6 +210,7 @@ class Seeder:
     def plan(self, child_id: str, la: str, chair: str, pt: PlanType, dob: date) -> int:
         """Write a plan started within its type's window; returns the rows written."""
         rng, today = self.rng, self.today
+        self.child_id = child_id
         window = min(WINDOW_MONTHS[pt] * 30.4, (today - dob).days)
         start = today - timedelta(days=int(rng.random() * window))
         interval = 6 if pt.has_variable_interval and rng.random() < 0.15 else None

@@ -95,6 +95,7 @@ class ChunkWriter:
             if plan.stored is None:
                 builder.plan(child_id, plan)
             elif plan.changed:
+                builder.child_of_plan[plan.stored.id] = child_id
                 self._changed_plan(plan, plan.stored, builder, updates)
 
     def _changed_plan(

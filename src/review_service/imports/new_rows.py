@@ -64,6 +64,8 @@ class RowBuilder:
         self.now = now
         self.today = london_today(now)
         self.rows = NewRows()
+        # Each plan's child, for its review rows (a review's child is its plan's).
+        self.child_of_plan: dict[uuid.UUID, uuid.UUID] = {}
 
     def child(self, external_id: str, date_of_birth: date) -> uuid.UUID:
         """A new child's row; returns its id."""
@@ -97,6 +99,7 @@ class RowBuilder:
         """A new plan's row, its held reviews and, while it is open, its pending review with
         its milestones."""
         plan_id = new_id()
+        self.child_of_plan[plan_id] = child_id
         self.rows.plans.append(
             {
                 "id": plan_id,
@@ -126,6 +129,7 @@ class RowBuilder:
         return {
             "id": new_id(),
             "plan_id": plan_id,
+            "child_id": self.child_of_plan[plan_id],
             "local_authority": self.authority,
             "plan_type": plan_type.value,
             "chair_id": None,

@@ -66,6 +66,8 @@ class Plan(IdMixin, Base):
             "child_id",
             postgresql_include=["id", "type"],
         ),
+        # What a review's foreign key to its plan and child refers to (migration 0013).
+        Index("uq_plans_id_child_id", "id", "child_id", unique=True),
     )
 
     child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("children.id"))

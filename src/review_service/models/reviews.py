@@ -6,7 +6,19 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, false, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from review_service.domain.deadlines import ActionStatus
@@ -16,8 +28,9 @@ from review_service.models.base import Base, IdMixin
 
 
 class Review(IdMixin, Base):
-    """One review in a plan's series. Plan type, chair and authority are copied onto the row
-    so that the IRO dashboard query reads one table through one index."""
+    """One review in a plan's series. Plan type, chair, authority and child are copied onto
+    the row so that the IRO dashboard query and the timeliness report read one table through
+    one index."""
 
     __tablename__ = "reviews"
     __table_args__ = (
@@ -35,16 +48,32 @@ class Review(IdMixin, Base):
         Index("ix_reviews_la_status_due", "local_authority", "status", "due_by", "id"),
         Index("ix_reviews_la_late_due", "local_authority", "late", "due_by", "id"),
         Index("ix_reviews_due_by_id", "due_by", "id"),
+        # A review's child is its plan's, whoever writes the row (migration 0013).
+        ForeignKeyConstraint(
+            ["plan_id", "child_id"],
+            ["plans.id", "plans.child_id"],
+            name="fk_reviews_plan_id_child_id_plans",
+        ),
         # The timeliness report for one authority reads this index alone (issue 10).
         Index(
             "ix_reviews_la_statutory_due",
             "local_authority",
             "statutory_due_by",
-            postgresql_include=["status", "held_on", "plan_id", "plan_type", "chair_id"],
+            postgresql_include=["status", "held_on", "plan_type", "chair_id", "child_id"],
+        ),
+        # ... and for every authority this one, child by child (issue 10, migration 0013).
+        Index(
+            "ix_reviews_child_statutory_due",
+            "child_id",
+            "statutory_due_by",
+            postgresql_include=["status", "held_on", "plan_type", "chair_id", "local_authority"],
         ),
     )
 
     plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("plans.id"))
+    # Its plan's child, copied like the authority, plan type and chair: the timeliness report
+    # counts children without joining plans (issue 10).
+    child_id: Mapped[uuid.UUID]
     local_authority: Mapped[str] = mapped_column(String(20))
     plan_type: Mapped[str] = mapped_column(String(30))
     chair_id: Mapped[str | None] = mapped_column(String(100))

@@ -1,8 +1,9 @@
 """The timeliness report as one aggregate query in the database (API.md "Timeliness").
 
-Inner query: per group and child, how many counted reviews had each outcome. Outer query:
-per group, the sums, the children, and the children with none late or overdue. No review row
-leaves the database.
+Inner query: per child and group, how many counted reviews had each outcome, from the
+reviews alone (a review carries its plan's child, migration 0013). Outer query: per group,
+the sums, the children, and the children with none late or overdue. No review row leaves the
+database, and no plan is read.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, literal, select
+from sqlalchemy import ColumnElement, Select, func, literal, select, text
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from review_service.auth import Principal
@@ -18,7 +19,7 @@ from review_service.deadlines.timeliness_sql import outcome_conditions
 from review_service.domain.plan_types import PlanType
 from review_service.domain.reviews import ReviewStatus
 from review_service.domain.timeliness import Timeliness
-from review_service.models import Plan, Review
+from review_service.models import Review
 from review_service.reports.schemas import GroupBy, TimelinessGroup, TimelinessReport
 
 
@@ -39,7 +40,9 @@ def _key_column(
 
 
 def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.sum(case((condition, 1), else_=0))
+    """The rows for which `condition` holds: `count(*) FILTER (WHERE ...)` (PostgreSQL, and
+    SQLite since 3.30), cheaper than summing a CASE per row."""
+    return func.count().filter(condition)
 
 
 def _counted(
@@ -100,6 +103,21 @@ def outcome_counts(
     }
 
 
+def _transaction_settings(session: Session) -> None:
+    """PostgreSQL: settings for this transaction only, in one round trip (as the board's).
+    Every authority's report costs past jit_above_cost, and compiling it cost more than it
+    saved. With parallel workers the planner left the index for a parallel scan of the whole
+    table and a sort by child spilled to disk: 1.4 s against 0.74 s reading the index in
+    child order (EXPLAIN ANALYZE, every authority, 500,000 plans, load 6 on 2 cores)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text(
+                "SELECT set_config('jit', 'off', true),"
+                " set_config('max_parallel_workers_per_gather', '0', true)"
+            )
+        )
+
+
 def timeliness_report(
     session: Session,
     principal: Principal,
@@ -113,14 +131,17 @@ def timeliness_report(
     group_by: GroupBy | None,
 ) -> TimelinessReport:
     """Every review not cancelled whose statutory due date is in [first, last], by outcome."""
+    _transaction_settings(session)
     outcomes = outcome_conditions(Review.held_on, Review.statutory_due_by, as_of)
     key = _key_column(session, group_by).label("key")
+    # Child first: a review carries its plan's child (migration 0013), so no plan is read,
+    # and `ix_reviews_child_statutory_due` hands the reviews over child by child.
     per_child = select(
         key,
-        Plan.child_id,
+        Review.child_id,
         func.count().label("reviews"),
         *(_count(outcomes[t]).label(t.value) for t in Timeliness),
-    ).join(Plan, Plan.id == Review.plan_id)
+    )
     per_child = _counted(
         per_child,
         principal,
@@ -129,12 +150,7 @@ def timeliness_report(
         local_authority=local_authority,
         plan_type=plan_type,
         chair_id=chair_id,
-    ).group_by(key, Plan.child_id)
-    for authority in (principal.local_authority, local_authority):
-        if authority is not None:
-            # A review's authority is its plan's: scoping the plans too lets the database
-            # join one authority's plans (an index) instead of every plan (issue 10).
-            per_child = per_child.where(Plan.local_authority == authority)
+    ).group_by(Review.child_id, key)
     inner = per_child.subquery()
     late, overdue = inner.c[Timeliness.LATE.value], inner.c[Timeliness.OVERDUE.value]
     query = (

@@ -145,6 +145,7 @@ def open_review(
     review = Review(
         id=new_id(),
         plan_id=plan.id,
+        child_id=plan.child_id,
         local_authority=plan.local_authority,
         plan_type=plan.type,
         chair_id=plan.chair_id,
